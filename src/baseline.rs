@@ -1,0 +1,330 @@
+//! The baseline: what was normal for each correspondent, learned one message at a time.
+//! A [`Profile`] per sender address and per sender organisation (registrable domain, unless
+//! it is a free-mail provider), plus the addresses the mailbox owner writes to. A profile
+//! is bounded (see [`MAX_PROFILE_BYTES`]) however long the history: traits keep only their
+//! most frequent tokens, style is a fixed-size centroid, hours a 24-bin histogram.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::features::{Features, TRAIT_COUNT, Trait};
+use crate::text::STYLE_BINS;
+
+/// Version of the serialised format; bumped on any incompatible change.
+pub const FORMAT_VERSION: u32 = 1;
+/// Upper bound of one profile's JSON encoding, checked by a test after 1,000 messages.
+pub const MAX_PROFILE_BYTES: usize = 4096;
+/// Counts are halved when a trait's total passes this, so that old habits fade.
+const COUNT_CEILING: u32 = 4000;
+/// How many of the newest messages the style centroid roughly reflects.
+const STYLE_MEMORY: f32 = 40.0;
+
+/// Occurrences of one trait's tokens in a sender's learned mail.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct TraitStats {
+    /// `[token hash, count]`, most frequent first.
+    #[serde(rename = "s", default)]
+    pub seen: Vec<[u32; 2]>,
+    /// Learned messages in which the trait had any token.
+    #[serde(rename = "p", default)]
+    pub present: u32,
+    /// Learned messages that brought at least one token not seen before.
+    #[serde(rename = "n", default)]
+    pub novel: u32,
+}
+
+impl TraitStats {
+    pub fn contains(&self, token: u32) -> bool {
+        self.seen.iter().any(|[t, _]| *t == token)
+    }
+
+    fn learn(&mut self, tokens: &[u32], capacity: usize) {
+        if tokens.is_empty() {
+            return;
+        }
+        self.present += 1;
+        if tokens.iter().any(|t| !self.contains(*t)) {
+            self.novel += 1;
+        }
+        for &token in tokens {
+            match self.seen.iter_mut().find(|[t, _]| *t == token) {
+                Some(entry) => entry[1] += 1,
+                None => {
+                    if self.seen.len() >= capacity {
+                        // Space-saving: the newcomer replaces the rarest token.
+                        self.seen.pop();
+                    }
+                    self.seen.push([token, 1]);
+                }
+            }
+        }
+        self.seen.sort_by(|a, b| b[1].cmp(&a[1]));
+        if self.present > COUNT_CEILING {
+            self.present /= 2;
+            self.novel /= 2;
+            for entry in &mut self.seen {
+                entry[1] = (entry[1] / 2).max(1);
+            }
+        }
+    }
+}
+
+/// A running mean and variance (Welford).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Moments {
+    pub n: u32,
+    pub mean: f32,
+    pub m2: f32,
+}
+
+impl Moments {
+    pub fn push(&mut self, x: f32) {
+        // Weight of history is capped so that the moments follow slow change.
+        self.n = (self.n + 1).min(200);
+        let delta = x - self.mean;
+        self.mean += delta / self.n as f32;
+        self.m2 += delta * (x - self.mean);
+        if self.n == 200 {
+            self.m2 *= 199.0 / 200.0;
+        }
+    }
+
+    pub fn variance(&self) -> f32 {
+        if self.n < 2 {
+            0.0
+        } else {
+            self.m2 / (self.n - 1) as f32
+        }
+    }
+}
+
+/// Style: a centroid of character-trigram profiles and how close this sender's own messages
+/// usually come to it.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Style {
+    /// Centroid quantised to bytes (0..=255 for 0.0..=1.0 after normalising by the maximum).
+    #[serde(rename = "c", with = "hex_bytes", default)]
+    pub centroid: Vec<u8>,
+    #[serde(rename = "k", default)]
+    pub count: u32,
+    /// Cosine similarity of each learned message to the centroid before it was added.
+    #[serde(rename = "sim", default)]
+    pub similarity: Moments,
+}
+
+impl Style {
+    pub fn centroid_f32(&self) -> Vec<f32> {
+        let mut v: Vec<f32> = self.centroid.iter().map(|&b| b as f32 / 255.0).collect();
+        let norm = v.iter().map(|x| x * x).sum::<f32>().sqrt();
+        if norm > 0.0 {
+            v.iter_mut().for_each(|x| *x /= norm);
+        }
+        v
+    }
+
+    pub fn similarity_to(&self, v: &[f32]) -> Option<f32> {
+        if self.count == 0 || self.centroid.len() != v.len() {
+            return None;
+        }
+        let c = self.centroid_f32();
+        Some(c.iter().zip(v).map(|(a, b)| a * b).sum())
+    }
+
+    fn learn(&mut self, v: &[f32]) {
+        if let Some(sim) = self.similarity_to(v) {
+            if self.count >= 2 {
+                self.similarity.push(sim);
+            }
+        }
+        let mut c = if self.count == 0 {
+            vec![0.0; STYLE_BINS]
+        } else {
+            self.centroid_f32()
+        };
+        let rate = 1.0 / ((self.count + 1) as f32).min(STYLE_MEMORY);
+        for (x, y) in c.iter_mut().zip(v) {
+            *x += rate * (y - *x);
+        }
+        let max = c.iter().cloned().fold(0.0f32, f32::max);
+        self.centroid = c
+            .iter()
+            .map(|x| {
+                if max > 0.0 {
+                    (x / max * 255.0).round() as u8
+                } else {
+                    0
+                }
+            })
+            .collect();
+        self.count += 1;
+    }
+}
+
+/// Everything known about one correspondent (an address, or an organisation's domain).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Profile {
+    /// Messages learned.
+    #[serde(rename = "m")]
+    pub messages: u32,
+    #[serde(rename = "first", default)]
+    pub first_seen: i64,
+    #[serde(rename = "last", default)]
+    pub last_seen: i64,
+    #[serde(rename = "t", default)]
+    pub traits: Vec<TraitStats>,
+    /// Messages per hour of day on the sender's own clock.
+    #[serde(rename = "h", default)]
+    pub hours: Vec<u16>,
+    #[serde(rename = "st", default)]
+    pub style: Style,
+    /// Natural log of the author text length.
+    #[serde(rename = "len", default)]
+    pub length: Moments,
+    /// Learned messages asking to sign in, to pay, or to open a shared document.
+    #[serde(rename = "asks", default)]
+    pub asks: [u32; 3],
+    /// Messages of this sender the user reported.
+    #[serde(rename = "rep", default)]
+    pub reported: u32,
+    /// When the user last reported one (seconds since the epoch).
+    #[serde(rename = "rep_at", default)]
+    pub reported_at: i64,
+    /// Hashes of display names seen with this address.
+    #[serde(rename = "names", default)]
+    pub names: Vec<u32>,
+}
+
+impl Profile {
+    pub fn trait_stats(&self, t: Trait) -> Option<&TraitStats> {
+        self.traits.get(t as usize)
+    }
+
+    pub fn learn(&mut self, f: &Features) {
+        if self.traits.len() != TRAIT_COUNT {
+            self.traits.resize(TRAIT_COUNT, TraitStats::default());
+        }
+        if self.hours.len() != 24 {
+            self.hours = vec![0; 24];
+        }
+        self.messages = self.messages.saturating_add(1);
+        if let Some(ts) = f.timestamp {
+            if self.first_seen == 0 || ts < self.first_seen {
+                self.first_seen = ts;
+            }
+            self.last_seen = self.last_seen.max(ts);
+        }
+        for t in Trait::ALL {
+            self.traits[t as usize].learn(f.tokens(t), t.capacity());
+        }
+        if let Some(h) = f.local_hour {
+            let bin = &mut self.hours[h as usize % 24];
+            *bin = bin.saturating_add(1);
+            if *bin == u16::MAX {
+                self.hours.iter_mut().for_each(|b| *b /= 2);
+            }
+        }
+        if let Some(v) = &f.style {
+            self.style.learn(v);
+        }
+        if f.author_chars > 0 {
+            self.length.push((f.author_chars as f32).ln());
+        }
+        let asks = [
+            f.intents.credential,
+            f.intents.payment_change,
+            f.intents.share_lure,
+        ];
+        for (count, asked) in self.asks.iter_mut().zip(asks) {
+            *count += asked as u32;
+        }
+        let name = crate::features::hash(&f.sender_name.to_lowercase());
+        if !f.sender_name.is_empty() && !self.names.contains(&name) {
+            if self.names.len() >= 4 {
+                self.names.remove(0);
+            }
+            self.names.push(name);
+        }
+    }
+}
+
+/// The whole learned state of one mailbox.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Baseline {
+    pub version: u32,
+    /// Per sender address (lowercase).
+    pub senders: BTreeMap<String, Profile>,
+    /// Per sender organisation (registrable domain; free-mail providers excluded).
+    pub domains: BTreeMap<String, Profile>,
+    /// Addresses the mailbox owner has written to, with how often.
+    pub correspondents: BTreeMap<String, u32>,
+    /// The owner's own addresses, so that sent mail is recognised.
+    pub owner: Vec<String>,
+}
+
+/// A baseline that cannot be used, with the reason in plain words.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BaselineError(pub String);
+
+impl std::fmt::Display for BaselineError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for BaselineError {}
+
+impl Baseline {
+    pub fn new() -> Baseline {
+        Baseline {
+            version: FORMAT_VERSION,
+            ..Baseline::default()
+        }
+    }
+
+    /// Checks a decoded baseline: right version, profiles within bounds.
+    pub fn validate(self) -> Result<Baseline, BaselineError> {
+        if self.version == 0 || self.version > FORMAT_VERSION {
+            return Err(BaselineError(format!(
+                "baseline format version {} is not supported (this build reads up to {})",
+                self.version, FORMAT_VERSION
+            )));
+        }
+        for (key, p) in self.senders.iter().chain(&self.domains) {
+            let bad_traits =
+                p.traits.len() > TRAIT_COUNT || p.traits.iter().any(|t| t.seen.len() > 64);
+            let bad_style = !p.style.centroid.is_empty() && p.style.centroid.len() != STYLE_BINS;
+            if bad_traits || bad_style || p.hours.len() > 24 {
+                return Err(BaselineError(format!(
+                    "baseline profile for {key:?} is malformed"
+                )));
+            }
+        }
+        Ok(self)
+    }
+}
+
+/// Bytes as a lowercase hex string: compact in JSON and readable in a diff.
+mod hex_bytes {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(bytes: &[u8], s: S) -> Result<S::Ok, S::Error> {
+        let mut out = String::with_capacity(bytes.len() * 2);
+        for b in bytes {
+            out.push(char::from_digit((b >> 4) as u32, 16).unwrap_or('0'));
+            out.push(char::from_digit((b & 15) as u32, 16).unwrap_or('0'));
+        }
+        s.serialize_str(&out)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
+        let s = String::deserialize(d)?;
+        if s.len() % 2 != 0 || !s.is_ascii() {
+            return Err(serde::de::Error::custom("hex string of odd length"));
+        }
+        (0..s.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&s[i..i + 2], 16).map_err(serde::de::Error::custom))
+            .collect()
+    }
+}

@@ -1,0 +1,303 @@
+//! Knowledge about domains and hosts: registrable domains (public suffix list), hosts that
+//! anyone can publish on, URL shorteners, free mail providers, and look-alike tests
+//! (edit distance and Unicode confusable skeletons). Lists here are maintained by hand and
+//! name services, never correspondents.
+
+use unicode_security::skeleton;
+
+/// The registrable domain (eTLD+1) of a host, lowercase; the host itself when it has none.
+pub fn registrable(host: &str) -> String {
+    let host = host.trim_end_matches('.').to_ascii_lowercase();
+    match psl::domain_str(&host) {
+        Some(d) => d.to_string(),
+        None => host,
+    }
+}
+
+/// File-sharing, form and self-service design or hosting sites: genuine services on which
+/// anyone can put up a page, and therefore the usual home of a compromised account's lure.
+/// Matched against the registrable domain, or the full host where the registrable domain
+/// also serves ordinary mail links (google.com, microsoft.com).
+const FILE_SHARE: &[&str] = &[
+    "canva.com",
+    "canva.site",
+    "docs.google.com",
+    "drive.google.com",
+    "sites.google.com",
+    "forms.gle",
+    "storage.googleapis.com",
+    "dropbox.com",
+    "dropboxusercontent.com",
+    "db.tt",
+    "1drv.ms",
+    "onedrive.live.com",
+    "sharepoint.com",
+    "forms.office.com",
+    "sway.office.com",
+    "wetransfer.com",
+    "we.tl",
+    "docsend.com",
+    "box.com",
+    "notion.site",
+    "notion.so",
+    "adobe.com",
+    "acrobat.adobe.com",
+    "express.adobe.com",
+    "mega.nz",
+    "mediafire.com",
+    "sendspace.com",
+    "jotform.com",
+    "typeform.com",
+    "wixsite.com",
+    "weebly.com",
+    "webflow.io",
+    "glitch.me",
+    "firebaseapp.com",
+    "web.app",
+    "pages.dev",
+    "netlify.app",
+    "vercel.app",
+    "github.io",
+    "gitbook.io",
+    "blogspot.com",
+    "ipfs.io",
+    "r2.dev",
+    "filetransfer.io",
+    "smash.gg",
+    "hightail.com",
+    "egnyte.com",
+    "sharefile.com",
+    "zoho.com",
+    "quip.com",
+    "padlet.com",
+    "prezi.com",
+    "genial.ly",
+    "flipsnack.com",
+    "issuu.com",
+    "yumpu.com",
+    "milanote.com",
+    "figma.com",
+    "airtable.com",
+    "evernote.com",
+    "docdroid.net",
+    "scribd.com",
+    "ibb.co",
+    "imgur.com",
+    "linktr.ee",
+    "surveymonkey.com",
+];
+
+/// Services whose only purpose is to hide a link's destination.
+const SHORTENERS: &[&str] = &[
+    "bit.ly",
+    "tinyurl.com",
+    "t.co",
+    "goo.gl",
+    "ow.ly",
+    "is.gd",
+    "buff.ly",
+    "rebrand.ly",
+    "cutt.ly",
+    "shorturl.at",
+    "rb.gy",
+    "t.ly",
+    "tiny.cc",
+    "bl.ink",
+    "s.id",
+    "v.gd",
+    "shorte.st",
+    "adf.ly",
+    "lnkd.in",
+    "qrco.de",
+    "urlz.fr",
+    "short.io",
+    "x.co",
+];
+
+/// Providers where one domain holds millions of unrelated people: knowing the domain says
+/// nothing about the person.
+const FREEMAIL: &[&str] = &[
+    "gmail.com",
+    "googlemail.com",
+    "yahoo.com",
+    "yahoo.co.uk",
+    "yahoo.fr",
+    "ymail.com",
+    "hotmail.com",
+    "hotmail.co.uk",
+    "hotmail.fr",
+    "outlook.com",
+    "live.com",
+    "msn.com",
+    "aol.com",
+    "icloud.com",
+    "me.com",
+    "mac.com",
+    "gmx.de",
+    "gmx.net",
+    "gmx.com",
+    "web.de",
+    "proton.me",
+    "protonmail.com",
+    "mail.com",
+    "yandex.ru",
+    "yandex.com",
+    "mail.ru",
+    "qq.com",
+    "163.com",
+    "126.com",
+    "zoho.com",
+    "fastmail.com",
+    "t-online.de",
+    "orange.fr",
+    "free.fr",
+    "libero.it",
+    "comcast.net",
+    "att.net",
+    "verizon.net",
+    "seznam.cz",
+    "wp.pl",
+];
+
+fn host_matches(host: &str, list: &[&str]) -> bool {
+    let host = host.trim_end_matches('.').to_ascii_lowercase();
+    list.iter().any(|entry| {
+        host == *entry
+            || host
+                .strip_suffix(entry)
+                .is_some_and(|prefix| prefix.ends_with('.'))
+    })
+}
+
+pub fn is_file_share(host: &str) -> bool {
+    host_matches(host, FILE_SHARE)
+}
+
+pub fn is_shortener(host: &str) -> bool {
+    host_matches(host, SHORTENERS)
+}
+
+pub fn is_freemail(domain: &str) -> bool {
+    FREEMAIL.contains(&domain.to_ascii_lowercase().as_str())
+}
+
+/// The Unicode form of a host that may be written in punycode (`xn--`).
+pub fn unicode_host(host: &str) -> String {
+    let (unicode, result) = idna::domain_to_unicode(host);
+    if result.is_ok() {
+        unicode
+    } else {
+        host.to_string()
+    }
+}
+
+/// True when the host contains characters that are not plain ASCII once decoded, which
+/// is how homoglyph domains are built.
+pub fn is_non_ascii_host(host: &str) -> bool {
+    host.split('.').any(|label| label.starts_with("xn--")) || !host.is_ascii()
+}
+
+/// The confusable skeleton of a domain (UTS #39), with digits and letters that look alike
+/// in mail fonts folded too, so that `paypa1.com` and `pаypal.com` both become `paypal.com`.
+pub fn skeleton_of(domain: &str) -> String {
+    let unicode = unicode_host(domain);
+    let folded: String = skeleton(&unicode.to_lowercase()).collect();
+    folded
+        .replace("rn", "m")
+        .replace("vv", "w")
+        .chars()
+        .map(|c| match c {
+            '0' => 'o',
+            '1' | 'l' => 'i',
+            '5' => 's',
+            _ => c,
+        })
+        .collect()
+}
+
+/// True when `candidate` imitates `known` without being it: the same skeleton, or one or
+/// two edits apart in the label before the public suffix (for labels long enough that
+/// such closeness is not chance).
+pub fn is_lookalike(candidate: &str, known: &str) -> bool {
+    let (candidate, known) = (candidate.to_ascii_lowercase(), known.to_ascii_lowercase());
+    if candidate == known || candidate.is_empty() || known.is_empty() {
+        return false;
+    }
+    if skeleton_of(&candidate) == skeleton_of(&known) {
+        return true;
+    }
+    let (Some(c_label), Some(k_label)) = (first_label(&candidate), first_label(&known)) else {
+        return false;
+    };
+    if c_label == k_label {
+        // Same name under another suffix: example.co vs example.com.
+        return k_label.chars().count() >= 5;
+    }
+    let len = k_label.chars().count();
+    let limit = match len {
+        0..=4 => 0,
+        5..=8 => 1,
+        _ => 2,
+    };
+    limit > 0 && edit_distance(&c_label, &k_label) <= limit
+}
+
+fn first_label(domain: &str) -> Option<String> {
+    let suffix = psl::suffix_str(domain)?;
+    let stem = domain.strip_suffix(suffix)?.trim_end_matches('.');
+    let label = stem.rsplit('.').next()?;
+    (!label.is_empty()).then(|| label.to_string())
+}
+
+/// Levenshtein distance over chars, for short labels.
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().take(64).collect();
+    let b: Vec<char> = b.chars().take(64).collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = if ca == cb {
+                prev
+            } else {
+                1 + prev.min(cur).min(row[j])
+            };
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn registrable_domains() {
+        assert_eq!(registrable("mail.example.co.uk"), "example.co.uk");
+        assert_eq!(registrable("BN2P.NAMP110.PROD.OUTLOOK.COM"), "outlook.com");
+        assert_eq!(registrable("localhost"), "localhost");
+    }
+
+    #[test]
+    fn platforms_match_whole_labels() {
+        assert!(is_file_share("www.canva.com"));
+        assert!(is_file_share("docs.google.com"));
+        assert!(!is_file_share("mail.google.com"));
+        assert!(!is_file_share("notcanva.com"));
+        assert!(is_shortener("bit.ly"));
+    }
+
+    #[test]
+    fn lookalikes() {
+        assert!(is_lookalike("examp1e.com", "example.com"));
+        assert!(is_lookalike("exarnple.com", "example.com"));
+        assert!(is_lookalike("\u{0435}xample.com", "example.com"));
+        assert!(is_lookalike("acme-corp.co", "acme-corp.com"));
+        assert!(!is_lookalike("gmail.com", "gmx.com"));
+        assert!(!is_lookalike("example.com", "example.com"));
+        assert!(!is_lookalike("ibm.com", "ibn.com"));
+    }
+}

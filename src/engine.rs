@@ -1,0 +1,159 @@
+//! The engine: one mailbox's baseline and the rule for learning. Every message is scored
+//! against what was known before it; only mail that scored as normal becomes part of its
+//! sender's habits. Out-of-character mail is learned only when the user says it is normal.
+
+use crate::baseline::{Baseline, Profile};
+use crate::domains;
+use crate::features::{self, Features};
+use crate::message::Message;
+use crate::score::{self, Action, Report};
+
+/// Raw messages larger than this are judged on their first bytes only.
+pub const MAX_MESSAGE_BYTES: usize = 32 * 1024 * 1024;
+
+#[derive(Clone, Debug, Default)]
+pub struct Engine {
+    baseline: Baseline,
+}
+
+impl Engine {
+    pub fn new() -> Engine {
+        Engine {
+            baseline: Baseline::new(),
+        }
+    }
+
+    pub fn with_baseline(baseline: Baseline) -> Engine {
+        Engine { baseline }
+    }
+
+    pub fn baseline(&self) -> &Baseline {
+        &self.baseline
+    }
+
+    pub fn into_baseline(self) -> Baseline {
+        self.baseline
+    }
+
+    /// Declares the mailbox owner's own addresses: their mail is sent mail, and tells whom
+    /// the owner writes to.
+    pub fn set_owner(&mut self, addresses: &[String]) {
+        self.baseline.owner = addresses.iter().map(|a| a.trim().to_lowercase()).collect();
+    }
+
+    /// Scores a message without learning from it.
+    pub fn score(&self, raw: &[u8]) -> Report {
+        score::score(&self.baseline, &extract(raw))
+    }
+
+    /// Scores a message, then learns from it if it was in character. Mail from the owner
+    /// is recorded as sent mail instead.
+    pub fn process(&mut self, raw: &[u8]) -> Report {
+        let f = extract(raw);
+        let report = score::score(&self.baseline, &f);
+        if self.is_owner(&f.sender) {
+            self.learn_sent(&f);
+        } else if report.action == Action::None {
+            self.learn(&f);
+        }
+        report
+    }
+
+    /// The user says this message is normal for its sender: learn it whatever its score.
+    pub fn mark_normal(&mut self, raw: &[u8]) -> Report {
+        let f = extract(raw);
+        self.learn(&f);
+        score::score(&self.baseline, &f)
+    }
+
+    /// The user reported this message: its sender is watched more closely from now on.
+    pub fn report_message(&mut self, raw: &[u8]) {
+        let f = extract(raw);
+        if let Some(p) = self.baseline.senders.get_mut(&f.sender) {
+            p.reported = p.reported.saturating_add(1);
+            p.reported_at = f.timestamp.unwrap_or(p.last_seen);
+        }
+    }
+
+    /// A sender's profile, if any mail of theirs was learned.
+    pub fn profile(&self, address: &str) -> Option<&Profile> {
+        self.baseline.senders.get(&address.trim().to_lowercase())
+    }
+
+    /// Record keys a message touches: `sender:<address>` and, for organisations,
+    /// `domain:<registrable domain>`.
+    pub fn record_keys(raw: &[u8]) -> Vec<String> {
+        let f = extract(raw);
+        let mut keys = Vec::new();
+        if !f.sender.is_empty() {
+            keys.push(format!("sender:{}", f.sender));
+        }
+        if !f.sender_domain.is_empty() && !domains::is_freemail(&f.sender_domain) {
+            keys.push(format!("domain:{}", f.sender_domain));
+        }
+        keys
+    }
+
+    /// Loads one stored profile (from a per-sender store), checked like a whole baseline.
+    pub fn put_profile(
+        &mut self,
+        is_sender: bool,
+        key: &str,
+        profile: Profile,
+    ) -> Result<(), crate::BaselineError> {
+        let mut probe = Baseline::new();
+        probe.senders.insert(key.to_string(), profile);
+        let mut checked = probe.validate()?;
+        let profile = checked.senders.remove(key).unwrap_or_default();
+        let map = if is_sender {
+            &mut self.baseline.senders
+        } else {
+            &mut self.baseline.domains
+        };
+        map.insert(key.to_string(), profile);
+        Ok(())
+    }
+
+    /// Forgets one profile held in memory.
+    pub fn drop_profile(&mut self, is_sender: bool, key: &str) {
+        let map = if is_sender {
+            &mut self.baseline.senders
+        } else {
+            &mut self.baseline.domains
+        };
+        map.remove(key);
+    }
+
+    fn is_owner(&self, sender: &str) -> bool {
+        !sender.is_empty() && self.baseline.owner.iter().any(|o| o == sender)
+    }
+
+    fn learn(&mut self, f: &Features) {
+        if f.sender.is_empty() || f.is_malformed {
+            return;
+        }
+        self.baseline
+            .senders
+            .entry(f.sender.clone())
+            .or_default()
+            .learn(f);
+        if !f.sender_domain.is_empty() && !domains::is_freemail(&f.sender_domain) {
+            self.baseline
+                .domains
+                .entry(f.sender_domain.clone())
+                .or_default()
+                .learn(f);
+        }
+    }
+
+    fn learn_sent(&mut self, f: &Features) {
+        for r in &f.recipients {
+            *self.baseline.correspondents.entry(r.clone()).or_default() += 1;
+        }
+    }
+}
+
+fn extract(raw: &[u8]) -> Features {
+    let raw = &raw[..raw.len().min(MAX_MESSAGE_BYTES)];
+    features::extract(&Message::parse(raw))
+}

@@ -1,0 +1,271 @@
+//! What a message asks of its reader, from its words: to sign in, to pay or change bank
+//! details, to open a shared document, to hurry; and whether it is a sender warning that
+//! their own account was misused. Phrase lists are English plus a few common European
+//! forms; matching is on lowercase text with white space folded.
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Intents {
+    pub credential: bool,
+    pub payment_change: bool,
+    pub share_lure: bool,
+    pub urgency: bool,
+    pub account_warning: bool,
+}
+
+const CREDENTIAL: &[&str] = &[
+    "verify your account",
+    "verify your email",
+    "verify your identity",
+    "confirm your account",
+    "confirm your identity",
+    "confirm your email",
+    "validate your account",
+    "update your account",
+    "sign in to view",
+    "sign in to access",
+    "log in to view",
+    "login to view",
+    "log in to access",
+    "login to access",
+    "sign-in activity",
+    "sign in activity",
+    "unusual sign",
+    "your password",
+    "password expire",
+    "password will expire",
+    "reset your password",
+    "mailbox is full",
+    "mailbox quota",
+    "storage quota",
+    "mailbox will be",
+    "account will be suspended",
+    "account has been suspended",
+    "account will be closed",
+    "account has been locked",
+    "account is locked",
+    "reactivate",
+    "re-activate",
+    "restore access",
+    "deactivat",
+    "enter your credentials",
+    "your credentials",
+    "security alert",
+    "unauthorized access",
+    "unauthorised access",
+    "verification required",
+    "keep your account",
+    "access your account",
+    "e-mail account",
+    "email account upgrade",
+    "webmail",
+    "office 365 account",
+    "microsoft account",
+    "apple id",
+    "paypal account",
+    "confirm your details",
+    "update your details",
+    "update your information",
+    "kennwort",
+    "mot de passe",
+    "contraseña",
+    "bestätigen sie",
+    "vérifiez votre",
+];
+
+const PAYMENT: &[&str] = &[
+    "bank details",
+    "banking details",
+    "bank account details",
+    "new bank account",
+    "new account details",
+    "change of bank",
+    "changed our bank",
+    "change our bank",
+    "updated bank",
+    "update our bank",
+    "remittance details",
+    "payment details",
+    "payment information",
+    "wire transfer",
+    "wire the",
+    "iban",
+    "swift code",
+    "sort code",
+    "routing number",
+    "account number",
+    "outstanding invoice",
+    "overdue invoice",
+    "unpaid invoice",
+    "invoice attached",
+    "payment is due",
+    "process the payment",
+    "make the payment",
+    "make payment",
+    "transfer the funds",
+    "gift card",
+    "bitcoin",
+    "bankverbindung",
+    "coordonnées bancaires",
+    "virement",
+];
+
+const SHARE: &[&str] = &[
+    "shared a document",
+    "shared a file",
+    "shared a folder",
+    "has shared",
+    "shared with you",
+    "shared the updated",
+    "sent you a document",
+    "sent you a file",
+    "view document",
+    "view the document",
+    "view shared",
+    "open the document",
+    "access the document",
+    "review the document",
+    "download the document",
+    "view file",
+    "secure document",
+    "secure file",
+    "secure message",
+    "encrypted message",
+    "docusign",
+    "e-sign",
+    "esign",
+    "click here to view",
+    "click here to download",
+    "click below to view",
+    "click the link",
+    "click on the link",
+    "follow the link",
+    "tap the link",
+    "please find the link",
+    "take a look before",
+    "have a look at the",
+    "pdf document",
+    "fax document",
+    "voice message",
+    "voicemail",
+    "proposal document",
+    "rfq",
+    "request for quotation",
+    "purchase order",
+    "shipping document",
+    "payment advice",
+];
+
+const URGENCY: &[&str] = &[
+    "urgent",
+    "immediately",
+    "as soon as possible",
+    "asap",
+    "within 24 hours",
+    "within 48 hours",
+    "today only",
+    "final notice",
+    "final warning",
+    "last warning",
+    "action required",
+    "immediate action",
+    "expire today",
+    "expires today",
+    "right away",
+    "time sensitive",
+    "dringend",
+    "sofort",
+];
+
+/// A warning by the sender that their account was misused and recent mail should be ignored.
+const COMPROMISED: &[&str] = &[
+    "was hacked",
+    "been hacked",
+    "got hacked",
+    "was compromised",
+    "been compromised",
+    "was accessed by someone",
+    "accessed by someone",
+    "someone else",
+    "someone has",
+    "unauthorized",
+    "unauthorised",
+    "did not come from me",
+    "didn't come from me",
+    "not sent by me",
+    "didn't send",
+    "did not send",
+    "not from me",
+    "spam from my",
+    "phishing",
+    "hijacked",
+    "broken into",
+    "gehackt",
+    "piraté",
+];
+const IGNORE: &[&str] = &[
+    "ignore",
+    "disregard",
+    "delete it",
+    "delete the",
+    "do not open",
+    "don't open",
+    "do not click",
+    "don't click",
+    "not open",
+    "not click",
+    "please delete",
+];
+
+pub fn read(text: &str, subject: &str) -> Intents {
+    let folded = fold(&format!("{subject}\n{text}"));
+    let has = |list: &[&str]| list.iter().any(|p| folded.contains(p));
+    let account_warning = has(COMPROMISED) && has(IGNORE);
+    Intents {
+        credential: has(CREDENTIAL),
+        payment_change: has(PAYMENT),
+        share_lure: has(SHARE),
+        urgency: has(URGENCY),
+        account_warning,
+    }
+}
+
+/// Lowercase, white space folded to single spaces, bounded length.
+fn fold(s: &str) -> String {
+    let mut out = String::with_capacity(s.len().min(64 * 1024));
+    for word in s.split_whitespace() {
+        if out.len() > 64 * 1024 {
+            break;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(&word.to_lowercase().replace('’', "'"));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn phishing_phrases() {
+        let i = read(
+            "Please verify your account within 24 hours.",
+            "Security alert",
+        );
+        assert!(i.credential && i.urgency && !i.account_warning);
+        assert!(read("Our bank details have changed, new IBAN below", "").payment_change);
+        assert!(read("I've shared a document with you", "").share_lure);
+    }
+
+    #[test]
+    fn the_senders_own_warning_is_recognised() {
+        let i = read(
+            "My account was hacked yesterday. Please ignore my last email and do not click.",
+            "Sorry",
+        );
+        assert!(i.account_warning);
+        assert!(!read("Please ignore the typo in my last message.", "").account_warning);
+    }
+}

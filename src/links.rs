@@ -1,0 +1,170 @@
+//! Links of a message: every HTML anchor and every URL written in the text, each with the
+//! text a person sees and what its host is (registrable domain, IP literal, punycode,
+//! shortener, file-sharing platform).
+
+use url::{Host, Url};
+
+use crate::domains;
+use crate::message::{MAX_LINKS, Message};
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Link {
+    pub href: String,
+    pub text: String,
+    pub host: String,
+    pub registrable: String,
+    pub is_ip: bool,
+    pub is_non_ascii: bool,
+    pub is_shortener: bool,
+    pub is_file_share: bool,
+    /// The visible text names another site than the one the link opens.
+    pub is_text_mismatch: bool,
+    /// `javascript:` or `data:` URLs, which only exist to run or smuggle content.
+    pub is_script: bool,
+}
+
+/// All web links of a message, anchors first, duplicates removed.
+pub fn extract(m: &Message) -> Vec<Link> {
+    let mut links: Vec<Link> = Vec::new();
+    let mut push = |link: Option<Link>| {
+        if let Some(link) = link {
+            if links.len() < MAX_LINKS && !links.iter().any(|l| l.href == link.href) {
+                links.push(link);
+            }
+        }
+    };
+    for a in &m.anchors {
+        push(classify(&a.href, &a.text));
+    }
+    for action in &m.form_actions {
+        push(classify(action, ""));
+    }
+    for url in urls_in_text(&m.text) {
+        push(classify(&url, ""));
+    }
+    links
+}
+
+/// URLs written out in plain text: `http(s)://…` and bare `www.…`.
+pub fn urls_in_text(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for word in text.split(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '"' | '(' | ')'))
+    {
+        let lower = word.to_ascii_lowercase();
+        let start = lower.find("https://").or_else(|| lower.find("http://"));
+        let candidate = match start {
+            Some(i) => word[i..].to_string(),
+            None if lower.starts_with("www.") && lower.len() > 6 => format!("http://{word}"),
+            None => continue,
+        };
+        let trimmed = candidate.trim_end_matches(['.', ',', ';', ':', '!', '?', '\'', ']']);
+        out.push(trimmed.to_string());
+        if out.len() >= MAX_LINKS {
+            break;
+        }
+    }
+    out
+}
+
+fn classify(href: &str, text: &str) -> Option<Link> {
+    let href = href.trim();
+    let lower = href.to_ascii_lowercase();
+    if lower.starts_with("mailto:") || lower.starts_with('#') || lower.starts_with("cid:") {
+        return None;
+    }
+    if lower.starts_with("javascript:") || lower.starts_with("data:") {
+        return Some(Link {
+            href: href.chars().take(256).collect(),
+            text: text.chars().take(256).collect(),
+            is_script: true,
+            ..Link::default()
+        });
+    }
+    let url = Url::parse(href).ok()?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return None;
+    }
+    let (host, is_ip) = match url.host()? {
+        Host::Domain(d) => (d.to_ascii_lowercase(), false),
+        Host::Ipv4(ip) => (ip.to_string(), true),
+        Host::Ipv6(ip) => (ip.to_string(), true),
+    };
+    let registrable = if is_ip {
+        host.clone()
+    } else {
+        domains::registrable(&host)
+    };
+    let is_text_mismatch = text_names_other_site(text, &registrable);
+    Some(Link {
+        href: href.chars().take(2048).collect(),
+        text: text.chars().take(256).collect(),
+        is_non_ascii: !is_ip && domains::is_non_ascii_host(&host),
+        is_shortener: domains::is_shortener(&host),
+        is_file_share: domains::is_file_share(&host),
+        host,
+        registrable,
+        is_ip,
+        is_text_mismatch,
+        is_script: false,
+    })
+}
+
+/// True when `text` looks like a web address whose registrable domain is not `registrable`.
+fn text_names_other_site(text: &str, registrable: &str) -> bool {
+    let t = text.trim().trim_end_matches('/');
+    if t.contains(' ') || !t.contains('.') {
+        return false;
+    }
+    let with_scheme = if t.contains("://") {
+        t.to_string()
+    } else {
+        format!("http://{t}")
+    };
+    let Ok(url) = Url::parse(&with_scheme) else {
+        return false;
+    };
+    let Some(Host::Domain(d)) = url.host() else {
+        return false;
+    };
+    if !d.contains('.') || psl::suffix_str(d).is_none_or(|s| s == d) {
+        return false;
+    }
+    // Only names with a real public suffix count: "file.pdf" is not a site.
+    let known_suffix = psl::suffix(d.as_bytes()).is_some_and(|s| s.is_known());
+    known_suffix && domains::registrable(d) != registrable
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_urls_are_found_and_trimmed() {
+        let urls = urls_in_text("see https://docs.google.com/d/1, or www.example.com.");
+        assert_eq!(
+            urls,
+            vec!["https://docs.google.com/d/1", "http://www.example.com"]
+        );
+    }
+
+    #[test]
+    fn classification() {
+        let l = classify("https://www.canva.com/design/x", "").unwrap();
+        assert!(l.is_file_share && !l.is_ip && l.registrable == "canva.com");
+        let ip = classify("http://192.0.2.7/login", "").unwrap();
+        assert!(ip.is_ip);
+        let mismatch = classify("https://evil.example/", "www.mybank.com").unwrap();
+        assert!(mismatch.is_text_mismatch);
+        let same = classify("https://www.mybank.com/a", "mybank.com").unwrap();
+        assert!(!same.is_text_mismatch);
+        let file = classify("https://files.example.com/a", "report.pdf").unwrap();
+        assert!(!file.is_text_mismatch);
+        assert!(classify("mailto:a@b.c", "").is_none());
+        assert!(classify("javascript:alert(1)", "").unwrap().is_script);
+        assert!(
+            classify("https://xn--pple-43d.com/", "")
+                .unwrap()
+                .is_non_ascii
+        );
+    }
+}

@@ -1,0 +1,446 @@
+//! Scoring: compares a message's features with its sender's profile and reads its content,
+//! then adds the signals' contributions as log-odds into a 0–100 score, an action and a few
+//! tags. Every contribution is kept in the report with its signal and its size, so that each
+//! point of the score can be traced to a reason.
+
+use serde::Serialize;
+
+use crate::baseline::{Baseline, Profile};
+use crate::domains;
+use crate::features::{Features, Trait};
+use crate::signals::{self, Family, Signal, Tag};
+
+/// Log-odds of a message before any signal: most mail is fine.
+const PRIOR_LOGIT: f64 = -4.5;
+/// Scores at or above which a banner warns, and at or above which mail is held.
+pub const WARN_AT: f64 = 50.0;
+pub const HOLD_AT: f64 = 80.0;
+/// Learned messages after which a sender's habits are trusted fully.
+const FULL_HISTORY: f64 = 12.0;
+/// A surprise (in nats) above this adds nothing more: one odd trait is not proof.
+const MAX_SURPRISE: f64 = 4.0;
+/// Style needs this much of the author's own text to be judged with full weight.
+const STYLE_FULL_CHARS: f64 = 400.0;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Action {
+    None,
+    Warn,
+    Hold,
+}
+
+impl Action {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::None => "none",
+            Action::Warn => "warn",
+            Action::Hold => "hold",
+        }
+    }
+}
+
+/// One signal that fired, with how much it added to the log-odds.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct Reason {
+    pub signal: &'static str,
+    pub tag: Option<Tag>,
+    pub weight: f64,
+    pub text: String,
+}
+
+/// The verdict on one message.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct Report {
+    pub message_id: String,
+    pub from: String,
+    pub from_name: String,
+    pub subject: String,
+    /// Seconds since the epoch, from the Date header.
+    pub date: Option<i64>,
+    pub score: f64,
+    pub action: Action,
+    pub tags: Vec<Tag>,
+    pub reasons: Vec<Reason>,
+    /// Messages from this sender learned before this one.
+    pub history: u32,
+}
+
+impl Report {
+    /// The one line a banner shows: the strongest reason, at most 150 characters.
+    pub fn headline(&self) -> String {
+        let text = match self.reasons.first() {
+            Some(r) if self.action != Action::None => r.text.clone(),
+            _ if self.history == 0 => signals::FIRST_CONTACT.why.to_string(),
+            _ => signals::KNOWN_CORRESPONDENT.why.to_string(),
+        };
+        text.chars().take(150).collect()
+    }
+}
+
+struct Tally {
+    reasons: Vec<Reason>,
+}
+
+impl Tally {
+    fn add(&mut self, signal: &Signal, strength: f64, detail: Option<String>) {
+        let weight = signal.weight * strength;
+        if weight <= 0.005 && signal.weight > 0.0 {
+            return;
+        }
+        if let Some(r) = self.reasons.iter_mut().find(|r| r.signal == signal.id) {
+            r.weight += weight;
+            return;
+        }
+        let text = match detail {
+            Some(d) => format!("{} ({})", signal.why, d),
+            None => signal.why.to_string(),
+        };
+        self.reasons.push(Reason {
+            signal: signal.id,
+            tag: signals::tag_of(signal),
+            weight,
+            text,
+        });
+    }
+
+    fn sum(&self, family: Family) -> f64 {
+        self.reasons
+            .iter()
+            .filter(|r| family_of(r.signal) == Some(family))
+            .map(|r| r.weight)
+            .sum()
+    }
+}
+
+fn family_of(id: &str) -> Option<Family> {
+    signals::SIGNALS
+        .iter()
+        .find(|s| s.id == id)
+        .map(|s| s.family)
+}
+
+fn signal_of(t: Trait) -> &'static Signal {
+    match t {
+        Trait::Client => &signals::NEW_CLIENT,
+        Trait::MessageId => &signals::NEW_MESSAGE_ID,
+        Trait::Route => &signals::NEW_ROUTE,
+        Trait::Signer => &signals::NEW_SIGNER,
+        Trait::Timezone => &signals::NEW_TIMEZONE,
+        Trait::Layout | Trait::HeaderOrder | Trait::HtmlDialect => &signals::NEW_LAYOUT,
+        Trait::LinkDomains => &signals::NEW_LINK_DOMAIN,
+        Trait::AttachmentKinds => &signals::NEW_ATTACHMENT_KIND,
+        Trait::Greeting => &signals::NEW_GREETING,
+        Trait::SignOff => &signals::NEW_SIGNATURE,
+        Trait::Language => &signals::NEW_LANGUAGE,
+        Trait::ReplyTo => &signals::NEW_REPLY_TO,
+    }
+}
+
+/// Surprise (nats) of seeing a token new to this trait, from how often this sender's
+/// messages brought new tokens before; scaled by the share of the message's tokens that
+/// are new. Zero when nothing is new.
+fn trait_surprise(p: &Profile, t: Trait, tokens: &[u32]) -> f64 {
+    let Some(stats) = p.trait_stats(t) else {
+        return 0.0;
+    };
+    if tokens.is_empty() || stats.present == 0 {
+        return 0.0;
+    }
+    let new = tokens.iter().filter(|tok| !stats.contains(**tok)).count();
+    if new == 0 {
+        return 0.0;
+    }
+    let p_new = (stats.novel as f64 + 0.5) / (stats.present as f64 + 1.0);
+    let share = new as f64 / tokens.len() as f64;
+    (-p_new.ln()).min(MAX_SURPRISE) * share.sqrt()
+}
+
+/// How much a profile's history can be trusted: 0 with no mail, 1 from [`FULL_HISTORY`] on.
+fn confidence(p: &Profile) -> f64 {
+    (p.messages as f64 / FULL_HISTORY).min(1.0)
+}
+
+fn behaviour(t: &mut Tally, p: &Profile, f: &Features, scale: f64) {
+    for tr in Trait::ALL {
+        let surprise = trait_surprise(p, tr, f.tokens(tr));
+        if surprise <= 0.0 {
+            continue;
+        }
+        let detail = match tr {
+            Trait::Client if !f.client_label.is_empty() => Some(f.client_label.clone()),
+            Trait::LinkDomains => new_link_domains(p, f),
+            _ => None,
+        };
+        // Layout is three views of one habit: each adds a third.
+        let share = if matches!(tr, Trait::Layout | Trait::HeaderOrder | Trait::HtmlDialect) {
+            1.0 / 3.0
+        } else {
+            1.0
+        };
+        t.add(signal_of(tr), surprise * share * scale, detail);
+    }
+    if let (Some(v), Some(sim)) = (
+        &f.style,
+        f.style.as_ref().and_then(|v| p.style.similarity_to(v)),
+    ) {
+        let _ = v;
+        let m = p.style.similarity;
+        if m.n >= 4 {
+            let sd = (m.variance() as f64).sqrt().max(0.03);
+            let z = (m.mean as f64 - sim as f64) / sd;
+            let length = (f.author_chars as f64 / STYLE_FULL_CHARS).min(1.0);
+            let strength = ((z - 1.0).max(0.0) * 0.8).min(MAX_SURPRISE) * length;
+            t.add(&signals::NEW_STYLE, strength * scale, None);
+        }
+    }
+    if let Some(h) = f.local_hour {
+        let total: u32 = p.hours.iter().map(|&c| c as u32).sum();
+        if total >= 20 {
+            let at = |i: i32| p.hours[(i.rem_euclid(24)) as usize] as f64;
+            let h = h as i32;
+            let near = (at(h - 1) + 2.0 * at(h) + at(h + 1) + 0.5) / (4.0 * total as f64 + 12.0);
+            let surprise = (-(near * 24.0).ln() - 1.0).max(0.0).min(MAX_SURPRISE);
+            t.add(
+                &signals::ODD_HOUR,
+                surprise * scale,
+                Some(format!("{h:02}:00 local")),
+            );
+        }
+    }
+}
+
+fn new_link_domains(p: &Profile, f: &Features) -> Option<String> {
+    let stats = p.trait_stats(Trait::LinkDomains)?;
+    let mut names: Vec<&str> = f
+        .links
+        .iter()
+        .filter(|l| !stats.contains(crate::features::hash(&l.registrable)))
+        .map(|l| l.registrable.as_str())
+        .filter(|d| !d.is_empty())
+        .collect();
+    names.dedup();
+    (!names.is_empty()).then(|| names.into_iter().take(2).collect::<Vec<_>>().join(", "))
+}
+
+/// Share of this sender's learned mail that made the same kind of request.
+fn habit(p: Option<&Profile>, index: usize) -> f64 {
+    match p {
+        Some(p) if p.messages > 0 => p.asks[index] as f64 / p.messages as f64,
+        _ => 0.0,
+    }
+}
+
+fn content(t: &mut Tally, baseline: &Baseline, p: Option<&Profile>, f: &Features) {
+    let link_known = |registrable: &str| {
+        p.and_then(|p| p.trait_stats(Trait::LinkDomains))
+            .is_some_and(|s| s.contains(crate::features::hash(registrable)))
+    };
+    let known_domains: Vec<&str> = baseline
+        .domains
+        .iter()
+        .filter(|(_, d)| d.messages >= 3)
+        .map(|(k, _)| k.as_str())
+        .chain(std::iter::once(f.sender_domain.as_str()))
+        .collect();
+
+    for link in &f.links {
+        if link.is_script {
+            t.add(&signals::DECEPTIVE_LINK, 1.0, Some("script link".into()));
+            continue;
+        }
+        if link_known(&link.registrable) {
+            continue;
+        }
+        let host = link.host.as_str();
+        if link.is_file_share {
+            t.add(&signals::FILE_SHARE_LINK, 1.0, Some(host.to_string()));
+        }
+        if link.is_shortener {
+            t.add(&signals::SHORTENED_LINK, 1.0, Some(host.to_string()));
+        }
+        if link.is_ip {
+            t.add(&signals::IP_LINK, 1.0, Some(host.to_string()));
+        }
+        if link.is_text_mismatch {
+            t.add(&signals::DECEPTIVE_LINK, 1.0, Some(host.to_string()));
+        }
+        let imitates = known_domains
+            .iter()
+            .any(|k| domains::is_lookalike(&link.registrable, k));
+        if link.is_non_ascii || imitates {
+            t.add(
+                &signals::LOOKALIKE_LINK,
+                1.0,
+                Some(domains::unicode_host(host)),
+            );
+        }
+    }
+
+    let i = f.intents;
+    let has_links = !f.links.is_empty();
+    let carries = has_links || f.has_form || !f.risky_attachments.is_empty();
+    if i.account_warning {
+        t.add(&signals::ACCOUNT_WARNING, 1.0, None);
+    }
+    // A warning without links or files cannot be the lure it talks about.
+    let is_plain_warning = i.account_warning && !carries;
+    if i.credential && carries && !is_plain_warning {
+        t.add(
+            &signals::CREDENTIAL_REQUEST,
+            1.0 - habit(p, 0).min(0.8),
+            None,
+        );
+    }
+    if i.payment_change && !is_plain_warning {
+        t.add(&signals::PAYMENT_CHANGE, 1.0 - habit(p, 1).min(0.8), None);
+    }
+    if i.share_lure && carries && !is_plain_warning {
+        t.add(&signals::SHARE_LURE, 1.0 - habit(p, 2).min(0.8), None);
+    }
+    if i.urgency && (carries || i.payment_change) && !is_plain_warning {
+        t.add(&signals::URGENCY, 1.0, None);
+    }
+    if !f.risky_attachments.is_empty() {
+        let known_kind = p
+            .and_then(|p| p.trait_stats(Trait::AttachmentKinds))
+            .is_some_and(|s| {
+                f.tokens(Trait::AttachmentKinds)
+                    .iter()
+                    .all(|k| s.contains(*k))
+            });
+        let strength = if known_kind { 0.3 } else { 1.0 };
+        t.add(
+            &signals::RISKY_ATTACHMENT,
+            strength,
+            Some(f.risky_attachments[0].clone()),
+        );
+    }
+    if f.has_form {
+        t.add(&signals::HTML_FORM, 1.0, None);
+    }
+}
+
+fn identity(t: &mut Tally, baseline: &Baseline, p: Option<&Profile>, f: &Features) {
+    if f.dmarc_fail || f.spf_fail {
+        let what = if f.dmarc_fail {
+            "DMARC fail"
+        } else {
+            "SPF fail"
+        };
+        t.add(
+            &signals::AUTH_FAILED,
+            if f.dmarc_fail { 1.0 } else { 0.5 },
+            Some(what.into()),
+        );
+    }
+    if let Some(d) = &f.reply_to_domain {
+        let usual = p
+            .and_then(|p| p.trait_stats(Trait::ReplyTo))
+            .is_some_and(|s| f.tokens(Trait::ReplyTo).iter().all(|k| s.contains(*k)));
+        if !usual {
+            t.add(&signals::REPLY_TO_ELSEWHERE, 1.0, Some(d.clone()));
+        }
+    }
+    if p.is_none() && !f.sender_domain.is_empty() && !domains::is_freemail(&f.sender_domain) {
+        let imitated = baseline
+            .domains
+            .iter()
+            .filter(|(_, d)| d.messages >= 3)
+            .map(|(k, _)| k)
+            .chain(baseline.correspondents.keys())
+            .find(|k| {
+                let known = k.rsplit('@').next().unwrap_or(k);
+                domains::is_lookalike(&f.sender_domain, &domains::registrable(known))
+            });
+        if let Some(k) = imitated {
+            t.add(
+                &signals::LOOKALIKE_SENDER,
+                1.0,
+                Some(format!("resembles {k}")),
+            );
+        }
+    }
+}
+
+pub fn score(baseline: &Baseline, f: &Features) -> Report {
+    let mut t = Tally {
+        reasons: Vec::new(),
+    };
+    let profile = baseline.senders.get(&f.sender).filter(|p| p.messages > 0);
+    let org = (!domains::is_freemail(&f.sender_domain))
+        .then(|| baseline.domains.get(&f.sender_domain))
+        .flatten()
+        .filter(|p| p.messages >= 3);
+
+    match (profile, org) {
+        (Some(p), _) => behaviour(&mut t, p, f, confidence(p)),
+        // A new address at a known organisation is compared with the organisation, gently.
+        (None, Some(o)) => behaviour(&mut t, o, f, 0.5 * confidence(o)),
+        (None, None) => {}
+    }
+    content(&mut t, baseline, profile, f);
+    identity(&mut t, baseline, profile, f);
+
+    let anomaly = t.sum(Family::Behaviour);
+    let risk = t.sum(Family::Content) + t.sum(Family::Identity);
+    let recent_report = profile.is_some_and(|p| p.reported > 0);
+    let mut logit = PRIOR_LOGIT + anomaly + risk;
+    // A known sender gone strange *and* asking for something is the case this exists for.
+    if anomaly >= 2.0 && risk >= 1.0 {
+        logit += 1.5;
+    }
+    if recent_report {
+        logit += 1.0;
+    }
+    if f.is_malformed {
+        logit += 1.0;
+    }
+    let score = (100.0 / (1.0 + (-logit).exp()) * 10.0).round() / 10.0;
+
+    let history = profile.map_or(0, |p| p.messages);
+    let action = if score >= HOLD_AT {
+        Action::Hold
+    } else if score >= WARN_AT {
+        Action::Warn
+    } else {
+        Action::None
+    };
+
+    if history == 0 {
+        t.add(&signals::FIRST_CONTACT, 1.0, None);
+    } else if action == Action::None && history >= 5 && anomaly < 1.0 {
+        t.add(&signals::KNOWN_CORRESPONDENT, 1.0, None);
+    }
+
+    let mut reasons = t.reasons;
+    for r in &mut reasons {
+        r.weight = (r.weight * 100.0).round() / 100.0;
+    }
+    reasons.sort_by(|a, b| b.weight.total_cmp(&a.weight).then(a.signal.cmp(b.signal)));
+    let mut tags: Vec<Tag> = reasons
+        .iter()
+        .filter(|r| {
+            r.weight >= 0.5 || matches!(r.tag, Some(Tag::FirstContact | Tag::KnownCorrespondent))
+        })
+        .filter_map(|r| r.tag)
+        .collect();
+    if anomaly >= 2.0 && !tags.contains(&Tag::OutOfCharacter) {
+        tags.push(Tag::OutOfCharacter);
+    }
+    tags.sort();
+    tags.dedup();
+
+    Report {
+        message_id: f.message_id.clone(),
+        from: f.sender.clone(),
+        from_name: f.sender_name.clone(),
+        subject: f.subject.chars().take(200).collect(),
+        date: f.timestamp,
+        score,
+        action,
+        tags,
+        reasons,
+        history,
+    }
+}
