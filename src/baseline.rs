@@ -17,6 +17,15 @@ pub const FORMAT_VERSION: u32 = 1;
 pub const MAX_PROFILE_BYTES: usize = 4096;
 /// Counts are halved when a trait's total passes this, so that old habits fade.
 const COUNT_CEILING: u32 = 4000;
+/// A new habit (say, a new phone) is accepted once this many clean messages showed it...
+pub const DRIFT_REPEATS: u32 = 3;
+/// ...spread over at least this many days, so that a burst from a hijacked account cannot
+/// teach the baseline in one sitting.
+pub const DRIFT_MIN_DAYS: u32 = 2;
+/// Unfamiliar habits tracked per sender while they wait to be accepted.
+const MAX_PENDING: usize = 4;
+/// Messages the mailbox-wide style background reflects.
+pub const BACKGROUND_MEMORY: f32 = 2000.0;
 /// How many of the newest messages the style centroid roughly reflects.
 const STYLE_MEMORY: f32 = 40.0;
 
@@ -123,16 +132,28 @@ impl Style {
         v
     }
 
-    pub fn similarity_to(&self, v: &[f32]) -> Option<f32> {
+    /// Cosine similarity of `v` to the centroid, both taken relative to `background` (the
+    /// whole mailbox's centroid) so that what every writer shares does not count.
+    pub fn similarity_to(&self, v: &[f32], background: &[f32]) -> Option<f32> {
         if self.count == 0 || self.centroid.len() != v.len() {
             return None;
         }
         let c = self.centroid_f32();
-        Some(c.iter().zip(v).map(|(a, b)| a * b).sum())
+        let bg = |i: usize| background.get(i).copied().unwrap_or(0.0);
+        let (mut dot, mut nc, mut nv) = (0.0f32, 0.0f32, 0.0f32);
+        for (i, (a, b)) in c.iter().zip(v).enumerate() {
+            let (a, b) = (a - bg(i), b - bg(i));
+            dot += a * b;
+            nc += a * a;
+            nv += b * b;
+        }
+        let norm = (nc * nv).sqrt();
+        Some(if norm > 0.0 { dot / norm } else { 0.0 })
     }
 
-    fn learn(&mut self, v: &[f32]) {
-        if let Some(sim) = self.similarity_to(v) {
+    /// Adds one message's profile; `memory` bounds how many recent messages dominate.
+    pub fn learn(&mut self, v: &[f32], background: &[f32], memory: f32) {
+        if let Some(sim) = self.similarity_to(v, background) {
             if self.count >= 2 {
                 self.similarity.push(sim);
             }
@@ -142,7 +163,7 @@ impl Style {
         } else {
             self.centroid_f32()
         };
-        let rate = 1.0 / ((self.count + 1) as f32).min(STYLE_MEMORY);
+        let rate = 1.0 / ((self.count + 1) as f32).min(memory);
         for (x, y) in c.iter_mut().zip(v) {
             *x += rate * (y - *x);
         }
@@ -193,14 +214,40 @@ pub struct Profile {
     /// Hashes of display names seen with this address.
     #[serde(rename = "names", default)]
     pub names: Vec<u32>,
+    /// Learned messages whose DMARC or SPF check failed (forwarding, lists).
+    #[serde(rename = "authf", default)]
+    pub auth_failures: u32,
+    /// Unfamiliar habits seen in mail that was not learned: `[fingerprint, count, first day]`.
+    #[serde(rename = "pend", default)]
+    pub pending: Vec<[u32; 3]>,
 }
 
 impl Profile {
+    /// Notes a clean message that was not learned because something in it was unfamiliar.
+    /// Returns true when the same unfamiliar habit has now recurred often enough, over enough
+    /// days, to be accepted as the sender's new normal.
+    pub fn note_unfamiliar(&mut self, fingerprint: u32, day: u32) -> bool {
+        if let Some(i) = self.pending.iter().position(|p| p[0] == fingerprint) {
+            let entry = &mut self.pending[i];
+            entry[1] += 1;
+            if entry[1] >= DRIFT_REPEATS && day.saturating_sub(entry[2]) >= DRIFT_MIN_DAYS {
+                self.pending.remove(i);
+                return true;
+            }
+            return false;
+        }
+        if self.pending.len() >= MAX_PENDING {
+            self.pending.remove(0);
+        }
+        self.pending.push([fingerprint, 1, day]);
+        false
+    }
+
     pub fn trait_stats(&self, t: Trait) -> Option<&TraitStats> {
         self.traits.get(t as usize)
     }
 
-    pub fn learn(&mut self, f: &Features) {
+    pub fn learn(&mut self, f: &Features, background: &[f32]) {
         if self.traits.len() != TRAIT_COUNT {
             self.traits.resize(TRAIT_COUNT, TraitStats::default());
         }
@@ -225,7 +272,7 @@ impl Profile {
             }
         }
         if let Some(v) = &f.style {
-            self.style.learn(v);
+            self.style.learn(v, background, STYLE_MEMORY);
         }
         if f.author_chars > 0 {
             self.length.push((f.author_chars as f32).ln());
@@ -260,6 +307,9 @@ pub struct Baseline {
     pub correspondents: BTreeMap<String, u32>,
     /// The owner's own addresses, so that sent mail is recognised.
     pub owner: Vec<String>,
+    /// The style of all learned mail together: what every writer here has in common.
+    #[serde(default)]
+    pub background: Style,
 }
 
 /// A baseline that cannot be used, with the reason in plain words.

@@ -2,9 +2,9 @@
 //! against what was known before it; only mail that scored as normal becomes part of its
 //! sender's habits. Out-of-character mail is learned only when the user says it is normal.
 
-use crate::baseline::{Baseline, Profile};
+use crate::baseline::{BACKGROUND_MEMORY, Baseline, Profile};
 use crate::domains;
-use crate::features::{self, Features};
+use crate::features::{self, Features, Trait};
 use crate::message::Message;
 use crate::score::{self, Action, Report};
 
@@ -54,6 +54,8 @@ impl Engine {
         if self.is_owner(&f.sender) {
             self.learn_sent(&f);
         } else if report.action == Action::None {
+            self.learn(&f);
+        } else if report.risk < 0.5 && self.note_unfamiliar(&f) {
             self.learn(&f);
         }
         report
@@ -128,21 +130,49 @@ impl Engine {
         !sender.is_empty() && self.baseline.owner.iter().any(|o| o == sender)
     }
 
+    /// Remembers the unfamiliar habits of a clean but unusual message; true once they have
+    /// recurred enough to be learned.
+    fn note_unfamiliar(&mut self, f: &Features) -> bool {
+        let Some(profile) = self.baseline.senders.get_mut(&f.sender) else {
+            return false;
+        };
+        let mut fingerprint: u32 = 0x811c_9dc5;
+        for t in [
+            Trait::Client,
+            Trait::MessageId,
+            Trait::Signer,
+            Trait::Timezone,
+            Trait::Layout,
+        ] {
+            let stats = profile.trait_stats(t);
+            for token in f.tokens(t) {
+                if !stats.is_some_and(|s| s.contains(*token)) {
+                    fingerprint = (fingerprint ^ token).wrapping_mul(0x0100_0193);
+                }
+            }
+        }
+        let day = f.timestamp.map_or(0, |ts| (ts.max(0) / 86_400) as u32);
+        profile.note_unfamiliar(fingerprint, day)
+    }
+
     fn learn(&mut self, f: &Features) {
         if f.sender.is_empty() || f.is_malformed {
             return;
         }
-        self.baseline
-            .senders
+        let background = self.baseline.background.centroid_f32();
+        let senders = &mut self.baseline.senders;
+        senders
             .entry(f.sender.clone())
             .or_default()
-            .learn(f);
+            .learn(f, &background);
         if !f.sender_domain.is_empty() && !domains::is_freemail(&f.sender_domain) {
-            self.baseline
-                .domains
-                .entry(f.sender_domain.clone())
+            let orgs = &mut self.baseline.domains;
+            orgs.entry(f.sender_domain.clone())
                 .or_default()
-                .learn(f);
+                .learn(f, &background);
+        }
+        if let Some(v) = &f.style {
+            self.baseline.background.learn(v, &[], BACKGROUND_MEMORY);
         }
     }
 

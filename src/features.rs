@@ -49,6 +49,15 @@ impl Trait {
         Trait::ReplyTo,
     ];
 
+    /// Traits that most messages do not have (links, attachments, sign-offs): how often a
+    /// sender brings a new one is counted over all their messages, not only those that had one.
+    pub fn is_optional(self) -> bool {
+        matches!(
+            self,
+            Trait::LinkDomains | Trait::AttachmentKinds | Trait::HtmlDialect
+        )
+    }
+
     /// Distinct tokens a baseline keeps for this trait (the most frequent ones).
     pub fn capacity(self) -> usize {
         match self {
@@ -190,21 +199,11 @@ pub fn extract(m: &Message) -> Features {
     for word in text::sign_off(&author) {
         put(Trait::SignOff, &word);
     }
-    let language = m
-        .content_language
-        .as_deref()
-        .unwrap_or("")
-        .to_ascii_lowercase();
-    let language = language.split(['-', ',']).next().unwrap_or("").trim();
-    put(
-        Trait::Language,
-        &format!("{}:{}", language, text::script(&author)),
-    );
+    put(Trait::Language, text::script(&author));
     f.style = text::style_vector(&author);
     f.intents = intent::read(&author, &m.subject);
     f.has_form = !m.form_actions.is_empty();
 
-    let author_domain = m.author_domain();
     let elsewhere = m
         .reply_to
         .iter()
@@ -217,7 +216,6 @@ pub fn extract(m: &Message) -> Features {
             .clone()
             .unwrap_or_else(|| "same".to_string()),
     );
-    let _ = author_domain;
 
     read_authentication(m, &mut f);
     f.recipients =

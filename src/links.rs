@@ -84,10 +84,12 @@ fn classify(href: &str, text: &str) -> Option<Link> {
     if !matches!(url.scheme(), "http" | "https") {
         return None;
     }
+    // Private and loopback addresses are devices on the reader's own network (a router's
+    // page, a lab instrument), not somewhere an outsider can host a lure.
     let (host, is_ip) = match url.host()? {
         Host::Domain(d) => (d.to_ascii_lowercase(), false),
-        Host::Ipv4(ip) => (ip.to_string(), true),
-        Host::Ipv6(ip) => (ip.to_string(), true),
+        Host::Ipv4(ip) => (ip.to_string(), !(ip.is_private() || ip.is_loopback())),
+        Host::Ipv6(ip) => (ip.to_string(), !ip.is_loopback()),
     };
     let registrable = if is_ip {
         host.clone()

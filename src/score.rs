@@ -64,6 +64,10 @@ pub struct Report {
     pub reasons: Vec<Reason>,
     /// Messages from this sender learned before this one.
     pub history: u32,
+    /// Log-odds from behaviour (how far from the sender's habits) and from content and
+    /// identity (what the message asks for and whether its claims hold).
+    pub anomaly: f64,
+    pub risk: f64,
 }
 
 impl Report {
@@ -89,7 +93,13 @@ impl Tally {
             return;
         }
         if let Some(r) = self.reasons.iter_mut().find(|r| r.signal == signal.id) {
-            r.weight += weight;
+            // Content findings count once however many links repeat them.
+            let cap = if signal.family == Family::Behaviour {
+                f64::MAX
+            } else {
+                signal.weight
+            };
+            r.weight = (r.weight + weight).min(cap.max(r.weight));
             return;
         }
         let text = match detail {
@@ -151,7 +161,12 @@ fn trait_surprise(p: &Profile, t: Trait, tokens: &[u32]) -> f64 {
     if new == 0 {
         return 0.0;
     }
-    let p_new = (stats.novel as f64 + 0.5) / (stats.present as f64 + 1.0);
+    let trials = if t.is_optional() {
+        p.messages.max(stats.present)
+    } else {
+        stats.present
+    };
+    let p_new = (stats.novel as f64 + 0.5) / (trials as f64 + 1.0);
     let share = new as f64 / tokens.len() as f64;
     (-p_new.ln()).min(MAX_SURPRISE) * share.sqrt()
 }
@@ -161,7 +176,7 @@ fn confidence(p: &Profile) -> f64 {
     (p.messages as f64 / FULL_HISTORY).min(1.0)
 }
 
-fn behaviour(t: &mut Tally, p: &Profile, f: &Features, scale: f64) {
+fn behaviour(t: &mut Tally, p: &Profile, f: &Features, background: &[f32], scale: f64) {
     for tr in Trait::ALL {
         let surprise = trait_surprise(p, tr, f.tokens(tr));
         if surprise <= 0.0 {
@@ -180,18 +195,26 @@ fn behaviour(t: &mut Tally, p: &Profile, f: &Features, scale: f64) {
         };
         t.add(signal_of(tr), surprise * share * scale, detail);
     }
-    if let (Some(v), Some(sim)) = (
-        &f.style,
-        f.style.as_ref().and_then(|v| p.style.similarity_to(v)),
-    ) {
-        let _ = v;
+    if let Some(sim) = f
+        .style
+        .as_ref()
+        .and_then(|v| p.style.similarity_to(v, background))
+    {
         let m = p.style.similarity;
         if m.n >= 4 {
             let sd = (m.variance() as f64).sqrt().max(0.03);
             let z = (m.mean as f64 - sim as f64) / sd;
             let length = (f.author_chars as f64 / STYLE_FULL_CHARS).min(1.0);
-            let strength = ((z - 1.0).max(0.0) * 0.8).min(MAX_SURPRISE) * length;
-            t.add(&signals::NEW_STYLE, strength * scale, None);
+            let strength = ((z - 1.0).max(0.0) * 0.9).min(MAX_SURPRISE) * length.sqrt();
+            if std::env::var("FAMILIAR_DEBUG_STYLE").is_ok() {
+                t.add(
+                    &signals::NEW_STYLE,
+                    0.01 + strength * scale,
+                    Some(format!("z={z:.2} len={}", f.author_chars)),
+                );
+            } else {
+                t.add(&signals::NEW_STYLE, strength * scale, None);
+            }
         }
     }
     if let Some(h) = f.local_hour {
@@ -322,7 +345,8 @@ fn content(t: &mut Tally, baseline: &Baseline, p: Option<&Profile>, f: &Features
 }
 
 fn identity(t: &mut Tally, baseline: &Baseline, p: Option<&Profile>, f: &Features) {
-    if f.dmarc_fail || f.spf_fail {
+    let fails_before = p.is_some_and(|p| p.auth_failures * 20 > p.messages);
+    if (f.dmarc_fail || f.spf_fail) && !fails_before {
         let what = if f.dmarc_fail {
             "DMARC fail"
         } else {
@@ -373,17 +397,24 @@ pub fn score(baseline: &Baseline, f: &Features) -> Report {
         .flatten()
         .filter(|p| p.messages >= 3);
 
+    let background = baseline.background.centroid_f32();
     match (profile, org) {
-        (Some(p), _) => behaviour(&mut t, p, f, confidence(p)),
+        (Some(p), _) => behaviour(&mut t, p, f, &background, confidence(p)),
         // A new address at a known organisation is compared with the organisation, gently.
-        (None, Some(o)) => behaviour(&mut t, o, f, 0.5 * confidence(o)),
+        (None, Some(o)) => behaviour(&mut t, o, f, &background, 0.5 * confidence(o)),
         (None, None) => {}
     }
     content(&mut t, baseline, profile, f);
     identity(&mut t, baseline, profile, f);
 
-    let anomaly = t.sum(Family::Behaviour);
+    let mut anomaly = t.sum(Family::Behaviour);
     let risk = t.sum(Family::Content) + t.sum(Family::Identity);
+    // A sender's note that their account was misused, carrying no link, file or request,
+    // cannot do the harm it warns about; however unusual its wording, it stays quiet.
+    let is_plain_warning = f.intents.account_warning && risk < 0.5 && f.links.is_empty();
+    if is_plain_warning {
+        anomaly *= 0.4;
+    }
     let recent_report = profile.is_some_and(|p| p.reported > 0);
     let mut logit = PRIOR_LOGIT + anomaly + risk;
     // A known sender gone strange *and* asking for something is the case this exists for.
@@ -442,5 +473,7 @@ pub fn score(baseline: &Baseline, f: &Features) -> Report {
         tags,
         reasons,
         history,
+        anomaly: (anomaly * 100.0).round() / 100.0,
+        risk: (risk * 100.0).round() / 100.0,
     }
 }

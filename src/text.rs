@@ -302,7 +302,7 @@ pub fn sign_off(author: &str) -> Vec<String> {
 }
 
 /// Number of hashed character-trigram bins in a style profile.
-pub const STYLE_BINS: usize = 256;
+pub const STYLE_BINS: usize = 512;
 
 /// A character-trigram profile of `text`, L2-normalised; `None` when the text is too short to
 /// say anything about style.
@@ -320,6 +320,18 @@ pub fn style_vector(text: &str) -> Option<Vec<f32>> {
         let mut h: u32 = 0x811c_9dc5;
         for c in w {
             h = (h ^ *c as u32).wrapping_mul(0x0100_0193);
+        }
+        bins[(h as usize) % STYLE_BINS] += 1.0;
+    }
+    // Whole words too: the words a person reaches for are as telling as their letters.
+    for word in text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.len() >= 2)
+        .take(2048)
+    {
+        let mut h: u32 = 0x6b43_a9b5;
+        for c in word.chars().flat_map(char::to_lowercase) {
+            h = (h ^ c as u32).wrapping_mul(0x0100_0193);
         }
         bins[(h as usize) % STYLE_BINS] += 1.0;
     }
