@@ -210,6 +210,7 @@ function guard(task) {
       say("Something went wrong; the page is still usable.");
     } finally {
       setBusy(false);
+      document.body.dataset.done = String(Number(document.body.dataset.done ?? 0) + 1);
     }
   };
 }
