@@ -35,14 +35,17 @@ async function resolveFile(root, urlPath) {
   return info?.isFile() ? path : null;
 }
 
-async function handle(root, req, res) {
+async function handle(root, extra, req, res) {
   if (req.url === "/") {
     res.writeHead(302, { Location: "/demo/" });
     res.end();
     return;
   }
 
-  const path = req.method === "GET" ? await resolveFile(root, req.url).catch(() => null) : null;
+  const found = Object.hasOwn(extra, req.url)
+    ? extra[req.url]
+    : await resolveFile(root, req.url).catch(() => null);
+  const path = req.method === "GET" ? found : null;
   if (!path) {
     res.writeHead(404, { "Content-Type": "text/plain" });
     res.end("not found\n");
@@ -57,10 +60,13 @@ async function handle(root, req, res) {
   createReadStream(path).pipe(res);
 }
 
-/** Serves `root` on 127.0.0.1; port 0 picks a free one. Resolves to { server, url }. */
-export function startServer({ root = ROOT, port = 0 } = {}) {
+/**
+ * Serves `root` on 127.0.0.1; port 0 picks a free one. `extra` maps URL paths to files
+ * outside it (the benchmark's mailbox). Resolves to { server, url }.
+ */
+export function startServer({ root = ROOT, port = 0, extra = {} } = {}) {
   const base = root.endsWith(sep) ? root : root + sep;
-  const server = createServer((req, res) => handle(base, req, res));
+  const server = createServer((req, res) => handle(base, extra, req, res));
   return new Promise((resolve, reject) => {
     server.once("error", reject);
     server.listen(port, "127.0.0.1", () => {

@@ -114,6 +114,22 @@ const SHORTENERS: &[&str] = &[
     "x.co",
 ];
 
+/// Security gateways that rewrite every link through their own scanner: the visible text
+/// naming another site is their normal behaviour, not deception.
+const LINK_WRAPPERS: &[&str] = &[
+    "safelinks.protection.outlook.com",
+    "urldefense.proofpoint.com",
+    "urldefense.com",
+    "mimecastprotect.com",
+    "mimecast.com",
+    "linkprotect.cudasvc.com",
+    "secure-web.cisco.com",
+    "clicktime.symantec.com",
+    "scanner.topsec.com",
+    "link.edgepilot.com",
+    "urlsand.esvalabs.com",
+];
+
 /// Providers where one domain holds millions of unrelated people: knowing the domain says
 /// nothing about the person.
 const FREEMAIL: &[&str] = &[
@@ -175,6 +191,10 @@ pub fn is_file_share(host: &str) -> bool {
 
 pub fn is_shortener(host: &str) -> bool {
     host_matches(host, SHORTENERS)
+}
+
+pub fn is_link_wrapper(host: &str) -> bool {
+    host_matches(host, LINK_WRAPPERS)
 }
 
 pub fn is_freemail(domain: &str) -> bool {

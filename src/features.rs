@@ -27,9 +27,10 @@ pub enum Trait {
     SignOff,
     Language,
     ReplyTo,
+    Genre,
 }
 
-pub const TRAIT_COUNT: usize = 14;
+pub const TRAIT_COUNT: usize = 15;
 
 impl Trait {
     pub const ALL: [Trait; TRAIT_COUNT] = [
@@ -47,6 +48,7 @@ impl Trait {
         Trait::SignOff,
         Trait::Language,
         Trait::ReplyTo,
+        Trait::Genre,
     ];
 
     /// Traits that most messages do not have (links, attachments, sign-offs): how often a
@@ -203,6 +205,10 @@ pub fn extract(m: &Message) -> Features {
     f.style = text::style_vector(&author);
     f.intents = intent::read(&author, &m.subject);
     f.has_form = !m.form_actions.is_empty();
+    put(
+        Trait::Genre,
+        if f.intents.bulk { "bulk" } else { "personal" },
+    );
 
     let elsewhere = m
         .reply_to

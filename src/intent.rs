@@ -10,6 +10,9 @@ pub struct Intents {
     pub share_lure: bool,
     pub urgency: bool,
     pub account_warning: bool,
+    pub money_bait: bool,
+    /// Reads like bulk mail rather than a person writing.
+    pub bulk: bool,
 }
 
 const CREDENTIAL: &[&str] = &[
@@ -140,19 +143,65 @@ const SHARE: &[&str] = &[
     "click on the link",
     "follow the link",
     "tap the link",
-    "please find the link",
-    "take a look before",
-    "have a look at the",
     "pdf document",
     "fax document",
     "voice message",
     "voicemail",
     "proposal document",
-    "rfq",
     "request for quotation",
-    "purchase order",
     "shipping document",
     "payment advice",
+    "document has been shared",
+    "file is ready",
+];
+
+/// Advance-fee, prize and investment bait: money offered to the reader.
+const MONEY_BAIT: &[&str] = &[
+    "beneficiary",
+    "inheritance",
+    "next of kin",
+    "lottery",
+    "you have won",
+    "you won",
+    "winner",
+    "unclaimed",
+    "compensation fund",
+    "claim your",
+    "cash prize",
+    "prize money",
+    "million dollars",
+    "million usd",
+    "usd $",
+    "us$",
+    "fund transfer",
+    "transfer of the sum",
+    "on your balance",
+    "crypto",
+    "btc",
+    "investment opportunity",
+    "guaranteed return",
+    "free gift",
+    "reward points",
+    "rewards points",
+    "congratulations",
+];
+
+/// Wording of bulk mail: newsletters, marketing and automated notices.
+const BULK: &[&str] = &[
+    "unsubscribe",
+    "all rights reserved",
+    "view in browser",
+    "view this email in",
+    "privacy policy",
+    "you are receiving this",
+    "you received this email",
+    "manage your preferences",
+    "email preferences",
+    "opt out",
+    "opt-out",
+    "this is an automated",
+    "copyright ©",
+    "© 20",
 ];
 
 const URGENCY: &[&str] = &[
@@ -226,6 +275,8 @@ pub fn read(text: &str, subject: &str) -> Intents {
         share_lure: has(SHARE),
         urgency: has(URGENCY),
         account_warning,
+        money_bait: has(MONEY_BAIT),
+        bulk: has(BULK),
     }
 }
 

@@ -96,7 +96,8 @@ fn classify(href: &str, text: &str) -> Option<Link> {
     } else {
         domains::registrable(&host)
     };
-    let is_text_mismatch = text_names_other_site(text, &registrable);
+    let is_text_mismatch =
+        !domains::is_link_wrapper(&host) && text_names_other_site(text, &registrable);
     Some(Link {
         href: href.chars().take(2048).collect(),
         text: text.chars().take(256).collect(),

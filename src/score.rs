@@ -144,6 +144,7 @@ fn signal_of(t: Trait) -> &'static Signal {
         Trait::SignOff => &signals::NEW_SIGNATURE,
         Trait::Language => &signals::NEW_LANGUAGE,
         Trait::ReplyTo => &signals::NEW_REPLY_TO,
+        Trait::Genre => &signals::NEW_GENRE,
     }
 }
 
@@ -321,6 +322,9 @@ fn content(t: &mut Tally, baseline: &Baseline, p: Option<&Profile>, f: &Features
     if i.share_lure && carries && !is_plain_warning {
         t.add(&signals::SHARE_LURE, 1.0 - habit(p, 2).min(0.8), None);
     }
+    if i.money_bait && !is_plain_warning {
+        t.add(&signals::MONEY_BAIT, 1.0 - habit(p, 1).min(0.8), None);
+    }
     if i.urgency && (carries || i.payment_change) && !is_plain_warning {
         t.add(&signals::URGENCY, 1.0, None);
     }
@@ -408,10 +412,11 @@ pub fn score(baseline: &Baseline, f: &Features) -> Report {
     identity(&mut t, baseline, profile, f);
 
     let mut anomaly = t.sum(Family::Behaviour);
-    let risk = t.sum(Family::Content) + t.sum(Family::Identity);
+    let content_risk = t.sum(Family::Content);
+    let risk = content_risk + t.sum(Family::Identity);
     // A sender's note that their account was misused, carrying no link, file or request,
     // cannot do the harm it warns about; however unusual its wording, it stays quiet.
-    let is_plain_warning = f.intents.account_warning && risk < 0.5 && f.links.is_empty();
+    let is_plain_warning = f.intents.account_warning && content_risk < 0.5 && f.links.is_empty();
     if is_plain_warning {
         anomaly *= 0.4;
     }

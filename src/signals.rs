@@ -83,6 +83,9 @@ signals! {
     NEW_LANGUAGE = "BEHAVIOUR_NEW_LANGUAGE", Behaviour, 0.6,
         "Written in a language or script this sender does not use.",
         "a message to a different audience";
+    NEW_GENRE = "BEHAVIOUR_NEW_GENRE", Behaviour, 0.8,
+        "Reads like a mass mailing, which this sender does not send.",
+        "a sender who also forwards newsletters";
     NEW_REPLY_TO = "BEHAVIOUR_NEW_REPLY_TO", Behaviour, 0.8,
         "Replies would go to an address this sender never used.",
         "a shared inbox or an assistant";
@@ -110,6 +113,9 @@ signals! {
     SHARE_LURE = "CONTENT_SHARE_LURE", Content, 1.4,
         "Invites you to open a shared document or file.",
         "a colleague sharing a real document";
+    MONEY_BAIT = "CONTENT_MONEY_BAIT", Content, 1.5,
+        "Dangles money, a prize or an investment.",
+        "a real refund or reward programme";
     URGENCY = "CONTENT_URGENCY", Content, 0.6,
         "Presses you to act fast.",
         "a real deadline";
@@ -195,7 +201,9 @@ pub fn tag_of(signal: &Signal) -> Option<Tag> {
         id if id == RISKY_ATTACHMENT.id || id == HTML_FORM.id => Tag::RiskyAttachment,
         id if id == FIRST_CONTACT.id => Tag::FirstContact,
         id if id == KNOWN_CORRESPONDENT.id => Tag::KnownCorrespondent,
-        id if id == ACCOUNT_WARNING.id || id == URGENCY.id => return None,
+        id if id == ACCOUNT_WARNING.id || id == URGENCY.id || id == MONEY_BAIT.id => {
+            return None;
+        }
         _ => match signal.family {
             Family::Behaviour => Tag::OutOfCharacter,
             Family::Content => Tag::SuspiciousLink,

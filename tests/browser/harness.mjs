@@ -1,46 +1,12 @@
-// Shared set-up for the browser tests: the local static server, Debian's Chromium driven by
-// playwright-core with a fresh profile per browser, and the few steps every test repeats.
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { chromium } from "playwright-core";
+// Shared set-up for the browser tests: the local static server, a fresh Chromium, and the
+// few steps every test repeats (open the demo, replay files, read rows and the banner).
+import { launchChromium } from "../../scripts/chromium.mjs";
 import { startServer } from "../../scripts/serve.mjs";
-
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-
-// Flags that work offline as root; no background traffic of Chromium's own.
-const FLAGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
-
-export async function launch() {
-  const profile = await mkdtemp(join(tmpdir(), "familiar-chromium-"));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: FLAGS,
-    acceptDownloads: true,
-    viewport: { width: 1200, height: 900 },
-  });
-  return {
-    context,
-    async close() {
-      await context.close();
-      await rm(profile, { recursive: true, force: true });
-    },
-  };
-}
 
 /** A server on 127.0.0.1 and a browser with a fresh profile; `close` stops both. */
 export async function session() {
   const { server, url } = await startServer();
-  const browser = await launch();
+  const browser = await launchChromium();
   return {
     url,
     context: browser.context,
