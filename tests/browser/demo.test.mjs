@@ -34,7 +34,10 @@ test("the compromised supplier's out-of-character mail is flagged, its ordinary 
   assert.equal(all.length, supplier.ordinary.length + 2);
   const phishing = all.findIndex((r) => r.subject.startsWith("URGENT: updated bank details"));
   const warning = all.findIndex((r) => r.subject === "Our email account was hacked");
-  assert.ok(["hold", "warn"].includes(all[phishing].action), `phishing was ${all[phishing].action}`);
+  assert.ok(
+    ["hold", "warn"].includes(all[phishing].action),
+    `phishing was ${all[phishing].action}`,
+  );
   assert.equal(all[warning].action, "none");
   assert.ok(all.slice(0, supplier.ordinary.length).every((r) => r.action === "none"));
 
@@ -58,11 +61,17 @@ test("the example mailbox holds at least one message, shown with a red banner", 
   assert.ok(all.length > 0, "the example mailbox is empty in this build");
   const held = all.findIndex((r) => r.action === "hold");
   assert.ok(held >= 0, "no message of the example mailbox was held");
-  assert.ok(all.some((r) => r.action === "none"), "every message was flagged");
+  assert.ok(
+    all.some((r) => r.action === "none"),
+    "every message was flagged",
+  );
 
   const banner = await bannerFor(page, held);
   assert.equal(banner.action, "hold");
-  const background = await page.$eval("#banner .familiar-banner", (el) => getComputedStyle(el).backgroundColor);
+  const background = await page.$eval(
+    "#banner .familiar-banner",
+    (el) => getComputedStyle(el).backgroundColor,
+  );
   assert.equal(background, HOLD_BACKGROUND);
 
   await mkdir("artifacts", { recursive: true });
@@ -117,10 +126,16 @@ test("markup in a display name or subject stays text", async () => {
   assert.match(row.subject, /<script>document.title="pwned"<\/script><b>bold<\/b>/);
   await bannerFor(page, 0);
 
-  const injected = await page.$$eval("#console img, #console script, #console b, #banner img, #banner script", (n) => n.length);
+  const injected = await page.$$eval(
+    "#console img, #console script, #console b, #banner img, #banner script",
+    (n) => n.length,
+  );
   assert.equal(injected, 0);
   assert.notEqual(await page.title(), "pwned");
-  const isolated = await page.$eval("#console .sender", (td) => td.dir === "auto" && getComputedStyle(td).unicodeBidi === "isolate");
+  const isolated = await page.$eval(
+    "#console .sender",
+    (td) => td.dir === "auto" && getComputedStyle(td).unicodeBidi === "isolate",
+  );
   assert.ok(isolated);
   await page.close();
 });

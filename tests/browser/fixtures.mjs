@@ -69,14 +69,16 @@ export const supplier = {
 /** The whole supplier story as one mbox file. */
 export function supplierMbox() {
   const all = [...supplier.ordinary, supplier.phishing, supplier.warning];
-  return all.map((raw) => `From MAILER-DAEMON Thu Jan  1 00:00:00 2024\n${raw.replace(/\r\n/g, "\n")}`).join("\n");
+  return all
+    .map((raw) => `From MAILER-DAEMON Thu Jan  1 00:00:00 2024\n${raw.replace(/\r\n/g, "\n")}`)
+    .join("\n");
 }
 
 /** A message whose display name and subject carry markup and script. */
 export function hostileMessage() {
   return eml({
     from: "x@hostile.example",
-    name: '<img src=x onerror="document.title=\'pwned\'">',
+    name: "<img src=x onerror=\"document.title='pwned'\">",
     subject: '<script>document.title="pwned"</script><b>bold</b>',
     id: "hostile",
     date: day(50, 12),

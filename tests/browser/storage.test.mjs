@@ -10,7 +10,10 @@ const SENDER_KEY = "sender:maria.lopez@northwind-supply.com";
 const STORY = { name: "supplier.mbox", text: supplierMbox() };
 const FIRST_INVOICES = {
   name: "first.mbox",
-  text: supplierMbox().split(/\n(?=From MAILER-DAEMON)/).slice(0, 4).join("\n"),
+  text: supplierMbox()
+    .split(/\n(?=From MAILER-DAEMON)/)
+    .slice(0, 4)
+    .join("\n"),
 };
 
 let s;
@@ -65,7 +68,10 @@ async function notices(page, kind) {
 
 function assertStoryScored(all) {
   assert.equal(all.length, supplier.ordinary.length + 2);
-  assert.ok(all.every((r) => r.action !== "error"), "a message was not scored");
+  assert.ok(
+    all.every((r) => r.action !== "error"),
+    "a message was not scored",
+  );
   const phishing = all.find((r) => r.subject.startsWith("URGENT"));
   assert.ok(["hold", "warn"].includes(phishing.action), `phishing was ${phishing.action}`);
 }

@@ -242,9 +242,12 @@ function wire() {
     }
   });
   $("load-demo").addEventListener("click", guard(loadExample));
-  $("export").addEventListener("click", guard(async () => {
-    download("familiar-baseline.json", await store.exportBaseline(engine));
-  }));
+  $("export").addEventListener(
+    "click",
+    guard(async () => {
+      download("familiar-baseline.json", await store.exportBaseline(engine));
+    }),
+  );
   $("erase").addEventListener("click", guard(erase));
 }
 

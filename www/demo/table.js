@@ -60,7 +60,14 @@ export class ConsoleTable {
         cell(report.action, "action"),
       );
     } else {
-      tr.append(cell(""), cell(""), cell(""), cell("—", "score"), cell(""), cell("not scored", "action"));
+      tr.append(
+        cell(""),
+        cell(""),
+        cell(""),
+        cell("—", "score"),
+        cell(""),
+        cell("not scored", "action"),
+      );
     }
     this.entries.push({ raw, report, tr });
     this.body.append(tr);

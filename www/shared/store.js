@@ -265,9 +265,11 @@ export class BaselineStore {
           tx.abort();
           this.noticeFor(error);
         }
-        keys.filter((key) => !isDomainKey(key) || !usable.includes(key)).forEach((key) => {
-          engine.dropRecord(key);
-        });
+        keys
+          .filter((key) => !isDomainKey(key) || !usable.includes(key))
+          .forEach((key) => {
+            engine.dropRecord(key);
+          });
       };
 
       let waiting = keys.length;
