@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { mkdir, readFile } from "node:fs/promises";
 import { after, before, test } from "node:test";
-import { hostileMessage, supplier, supplierMbox } from "./fixtures.mjs";
+import { eml, hostileMessage, supplier, supplierMbox } from "./fixtures.mjs";
 import {
   act,
   bannerFor,
@@ -50,6 +50,10 @@ test("the compromised supplier's out-of-character mail is flagged, its ordinary 
   const quiet = await bannerFor(page, warning);
   assert.equal(quiet.role, "status");
   assert.equal(quiet.action, "none");
+
+  await bannerFor(page, phishing);
+  await mkdir("artifacts", { recursive: true });
+  await page.screenshot({ path: "artifacts/demo.png" });
   await page.close();
 });
 
@@ -74,8 +78,6 @@ test("the example mailbox holds at least one message, shown with a red banner", 
   );
   assert.equal(background, HOLD_BACKGROUND);
 
-  await mkdir("artifacts", { recursive: true });
-  await page.screenshot({ path: "artifacts/demo.png", fullPage: false });
   await page.close();
 });
 
@@ -137,6 +139,47 @@ test("markup in a display name or subject stays text", async () => {
     (td) => td.dir === "auto" && getComputedStyle(td).unicodeBidi === "isolate",
   );
   assert.ok(isolated);
+  await page.close();
+});
+
+test("a message the engine fails on becomes a 'not scored' row and the page goes on", async () => {
+  const page = await openDemo(s, () => {
+    // Makes the engine trap on one marked message, as a bug in the core would.
+    const wrap = ({ instance, module }) => {
+      const exports = { ...instance.exports };
+      exports.engine_process = (engine, ptr, len) => {
+        const raw = new Uint8Array(instance.exports.memory.buffer, ptr, len);
+        if (new TextDecoder().decode(raw).includes("X-Test-Trap: yes")) {
+          throw new WebAssembly.RuntimeError("unreachable");
+        }
+        return instance.exports.engine_process(engine, ptr, len);
+      };
+      return { instance: { exports }, module };
+    };
+    const streaming = WebAssembly.instantiateStreaming;
+    WebAssembly.instantiateStreaming = async (...args) => wrap(await streaming(...args));
+  });
+  const trapping = eml({
+    from: "maria.lopez@northwind-supply.com",
+    subject: "trap",
+    date: new Date(Date.UTC(2024, 0, 2)),
+    id: "trap",
+    body: "hello",
+    extra: ["X-Test-Trap: yes"],
+  });
+  const files = [supplier.ordinary[0], trapping, supplier.ordinary[1]].map((text, i) => ({
+    name: `${i}.eml`,
+    text,
+  }));
+  await replayFiles(page, files);
+
+  assert.deepEqual(
+    (await rows(page)).map((r) => r.action),
+    ["none", "error", "none"],
+  );
+  await page.click('#console tbody tr[data-index="1"]');
+  assert.match(await page.textContent("#banner"), /could not be scored/);
+  assert.equal((await bannerFor(page, 2)).action, "none");
   await page.close();
 });
 

@@ -178,6 +178,15 @@ test("blocked storage scores in memory and says so", async () => {
   assert.match(all[supplier.ordinary.length - 1].tags, /Known Correspondent/);
 });
 
+test("two tabs learning at once lose no update", async () => {
+  const invoices = { name: "invoices.mbox", text: FIRST_INVOICES.text };
+  const [left, right] = [await openDemo(s), await openDemo(s)];
+  await Promise.all([replayFiles(left, [invoices]), replayFiles(right, [invoices])]);
+
+  const learned = JSON.parse((await readRecord(left, SENDER_KEY)).json).m;
+  assert.equal(learned, 8);
+});
+
 test("past the size cap, the least recently seen records go first", async () => {
   const page = await openDemo(s);
   const left = await page.evaluate(async () => {

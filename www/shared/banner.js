@@ -64,9 +64,10 @@ export function rankedTags(report) {
     .map(({ tag }) => tag);
 }
 
+/** Reasons in plain words, strongest first, without repeating the headline. */
 function plainReasons(report) {
   return report.reasons
-    .filter((r) => r.weight > 0 && r.text)
+    .filter((r) => r.weight > 0 && r.text && r.text !== report.headline)
     .slice(0, MAX_REASONS)
     .map((r) => r.text);
 }
