@@ -199,6 +199,9 @@ pub struct Profile {
     pub hours: Vec<u16>,
     #[serde(rename = "st", default)]
     pub style: Style,
+    /// Formatting habits (see [`crate::text::formatting`]), one running moment each.
+    #[serde(rename = "fmt", default)]
+    pub formatting: Vec<Moments>,
     /// Natural log of the author text length.
     #[serde(rename = "len", default)]
     pub length: Moments,
@@ -273,6 +276,12 @@ impl Profile {
         }
         if let Some(v) = &f.style {
             self.style.learn(v, background, STYLE_MEMORY);
+        }
+        if let Some(stats) = &f.formatting {
+            self.formatting.resize(stats.len(), Moments::default());
+            for (m, x) in self.formatting.iter_mut().zip(stats) {
+                m.push(*x);
+            }
         }
         if f.author_chars > 0 {
             self.length.push((f.author_chars as f32).ln());

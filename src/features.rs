@@ -93,6 +93,7 @@ pub struct Features {
     pub client_label: String,
     pub style: Option<Vec<f32>>,
     pub author_chars: usize,
+    pub formatting: Option<[f32; text::FORMAT_STATS]>,
     pub intents: Intents,
     pub links: Vec<Link>,
     pub risky_attachments: Vec<String>,
@@ -203,6 +204,7 @@ pub fn extract(m: &Message) -> Features {
     }
     put(Trait::Language, text::script(&author));
     f.style = text::style_vector(&author);
+    f.formatting = text::formatting(&author);
     f.intents = intent::read(&author, &m.subject);
     f.has_form = !m.form_actions.is_empty();
     put(

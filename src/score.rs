@@ -188,11 +188,12 @@ fn behaviour(t: &mut Tally, p: &Profile, f: &Features, background: &[f32], scale
             Trait::LinkDomains => new_link_domains(p, f),
             _ => None,
         };
-        // Layout is three views of one habit: each adds a third.
-        let share = if matches!(tr, Trait::Layout | Trait::HeaderOrder | Trait::HtmlDialect) {
-            1.0 / 3.0
-        } else {
-            1.0
+        // Layout is three views of one habit; the MIME tree says the most.
+        let share = match tr {
+            Trait::Layout => 0.8,
+            Trait::HtmlDialect => 0.6,
+            Trait::HeaderOrder => 0.4,
+            _ => 1.0,
         };
         t.add(signal_of(tr), surprise * share * scale, detail);
     }
@@ -216,6 +217,23 @@ fn behaviour(t: &mut Tally, p: &Profile, f: &Features, background: &[f32], scale
             } else {
                 t.add(&signals::NEW_STYLE, strength * scale, None);
             }
+        }
+    }
+    if let Some(stats) = &f.formatting {
+        if p.formatting.len() == stats.len() && p.formatting[0].n >= 5 {
+            // Root mean square of the clipped z-scores: several small shifts add up.
+            let mut sum = 0.0;
+            for (m, x) in p.formatting.iter().zip(stats) {
+                let sd = (m.variance() as f64)
+                    .sqrt()
+                    .max(0.05 * (m.mean as f64).abs())
+                    .max(0.02);
+                let z = ((*x as f64 - m.mean as f64) / sd).clamp(-4.0, 4.0);
+                sum += z * z;
+            }
+            let rms = (sum / stats.len() as f64).sqrt();
+            let strength = ((rms - 1.2).max(0.0) * 1.2).min(MAX_SURPRISE);
+            t.add(&signals::NEW_FORMATTING, strength * scale, None);
         }
     }
     if let Some(h) = f.local_hour {
@@ -289,9 +307,11 @@ fn content(t: &mut Tally, baseline: &Baseline, p: Option<&Profile>, f: &Features
         if link.is_text_mismatch {
             t.add(&signals::DECEPTIVE_LINK, 1.0, Some(host.to_string()));
         }
-        let imitates = known_domains
-            .iter()
-            .any(|k| domains::is_lookalike(&link.registrable, k));
+        let is_known = known_domains.contains(&link.registrable.as_str());
+        let imitates = !is_known
+            && known_domains
+                .iter()
+                .any(|k| domains::is_lookalike(&link.registrable, k));
         if link.is_non_ascii || imitates {
             t.add(
                 &signals::LOOKALIKE_LINK,
@@ -349,8 +369,13 @@ fn content(t: &mut Tally, baseline: &Baseline, p: Option<&Profile>, f: &Features
 }
 
 fn identity(t: &mut Tally, baseline: &Baseline, p: Option<&Profile>, f: &Features) {
-    let fails_before = p.is_some_and(|p| p.auth_failures * 20 > p.messages);
-    if (f.dmarc_fail || f.spf_fail) && !fails_before {
+    if f.dmarc_fail || f.spf_fail {
+        // Mail that has failed before (lists, forwarding) makes a failure ordinary.
+        let usual = if p.is_some_and(|p| p.auth_failures > 0) {
+            0.25
+        } else {
+            1.0
+        };
         let what = if f.dmarc_fail {
             "DMARC fail"
         } else {
@@ -358,7 +383,7 @@ fn identity(t: &mut Tally, baseline: &Baseline, p: Option<&Profile>, f: &Feature
         };
         t.add(
             &signals::AUTH_FAILED,
-            if f.dmarc_fail { 1.0 } else { 0.5 },
+            usual * if f.dmarc_fail { 1.0 } else { 0.5 },
             Some(what.into()),
         );
     }

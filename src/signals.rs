@@ -80,6 +80,9 @@ signals! {
     NEW_STYLE = "BEHAVIOUR_NEW_STYLE", Behaviour, 1.2,
         "Written in a voice unlike this sender's usual messages.",
         "a very short note or a pasted text";
+    NEW_FORMATTING = "BEHAVIOUR_NEW_FORMATTING", Behaviour, 0.8,
+        "Its line lengths, punctuation and capitals differ from this sender's habits.",
+        "a message written on a phone, or pasted from elsewhere";
     NEW_LANGUAGE = "BEHAVIOUR_NEW_LANGUAGE", Behaviour, 0.6,
         "Written in a language or script this sender does not use.",
         "a message to a different audience";

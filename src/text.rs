@@ -280,16 +280,56 @@ pub fn greeting(author: &str) -> Option<String> {
     is_greeting.then_some(word)
 }
 
-/// Words of the closing lines (the last short lines of the author's text), lowercase.
+/// Words that open a closing ("Best regards,", "Thanks!", "Cheers").
+const CLOSINGS: &[&str] = &[
+    "thanks",
+    "thank",
+    "regards",
+    "best",
+    "cheers",
+    "sincerely",
+    "br",
+    "kind",
+    "warm",
+    "yours",
+    "respectfully",
+    "greetings",
+    "ciao",
+    "gruss",
+    "grüße",
+    "gruß",
+    "cordialement",
+    "saludos",
+    "thx",
+    "rgds",
+    "mfg",
+    "tia",
+    "all",
+];
+
+/// The closing of a text and the name under it: the words from the last line among the
+/// final eight that starts with a closing word, down to the end (at most three lines).
+/// Empty when the text has no recognisable closing, so that a missing one is no evidence.
 pub fn sign_off(author: &str) -> Vec<String> {
     let lines: Vec<&str> = author
         .lines()
         .map(str::trim)
-        .filter(|l| !l.is_empty() && *l != "--" && *l != "-- ")
+        .filter(|l| !l.is_empty() && *l != "--")
         .collect();
+    let tail = &lines[lines.len().saturating_sub(8)..];
+    let start = tail.iter().rposition(|line| {
+        let first = line
+            .split(|c: char| !c.is_alphabetic())
+            .find(|w| !w.is_empty());
+        line.chars().count() <= 40
+            && first.is_some_and(|w| CLOSINGS.contains(&w.to_lowercase().as_str()))
+    });
+    let Some(start) = start.or_else(|| bare_name(tail)) else {
+        return Vec::new();
+    };
     let mut words = Vec::new();
-    for line in lines.iter().rev().take(3) {
-        if line.chars().count() > 40 || line.ends_with('.') && line.len() > 20 {
+    for line in tail[start..].iter().take(3) {
+        if line.chars().count() > 40 {
             break;
         }
         for w in line.split(|c: char| !c.is_alphabetic()) {
@@ -299,6 +339,21 @@ pub fn sign_off(author: &str) -> Vec<String> {
         }
     }
     words
+}
+
+/// A last line that is only a name ("Dennis", "Anna K."): one to three capitalised words.
+fn bare_name(tail: &[&str]) -> Option<usize> {
+    let last = tail.last()?;
+    let words: Vec<&str> = last.split_whitespace().collect();
+    let is_name = (1..=3).contains(&words.len())
+        && words.iter().all(|w| {
+            let letters = w.trim_end_matches('.');
+            letters.chars().next().is_some_and(char::is_uppercase)
+                && letters
+                    .chars()
+                    .all(|c| c.is_alphabetic() || c == '-' || c == '\'')
+        });
+    is_name.then(|| tail.len() - 1)
 }
 
 /// Number of hashed character-trigram bins in a style profile.
@@ -343,6 +398,43 @@ pub fn style_vector(text: &str) -> Option<Vec<f32>> {
         bins.iter_mut().for_each(|b| *b /= norm);
     }
     Some(bins)
+}
+
+/// How many formatting measures [`formatting`] returns.
+pub const FORMAT_STATS: usize = 8;
+
+/// Habits of layout and punctuation that survive a change of topic: line length (hard
+/// wrapping), paragraph spacing, capitals, commas, exclamations, word and sentence length,
+/// and two spaces after a full stop. `None` for texts too short to say.
+pub fn formatting(text: &str) -> Option<[f32; FORMAT_STATS]> {
+    let text = truncate(text, 16 * 1024);
+    let lines: Vec<&str> = text.lines().collect();
+    let filled: Vec<&str> = lines
+        .iter()
+        .copied()
+        .filter(|l| !l.trim().is_empty())
+        .collect();
+    let words = text.split_whitespace().count();
+    if words < 25 || filled.is_empty() {
+        return None;
+    }
+    let letters = text.chars().filter(|c| c.is_alphabetic()).count().max(1) as f32;
+    let upper = text.chars().filter(|c| c.is_uppercase()).count() as f32;
+    let count = |p: &str| text.matches(p).count() as f32;
+    let sentences = (count(". ") + count(".\n") + count("? ") + count("! ")).max(1.0);
+    let mean_line =
+        filled.iter().map(|l| l.chars().count()).sum::<usize>() as f32 / filled.len() as f32;
+    let words = words as f32;
+    Some([
+        mean_line.ln(),
+        (lines.len() - filled.len()) as f32 / lines.len() as f32,
+        upper / letters,
+        count(",") / words,
+        (count("!") + 1.0).ln(),
+        letters / words,
+        (words / sentences).ln(),
+        count(".  ") / sentences,
+    ])
 }
 
 /// The writing system most letters of `text` belong to, as a coarse label.
@@ -413,7 +505,8 @@ mod tests {
     fn greeting_and_sign_off() {
         let t = "Hi Tom,\n\nThe board is fine.\n\nCheers,\nAnna";
         assert_eq!(greeting(t).as_deref(), Some("hi"));
-        assert_eq!(sign_off(t), vec!["anna", "cheers"]);
+        assert_eq!(sign_off(t), vec!["cheers", "anna"]);
+        assert!(sign_off("No closing here.\nJust text").is_empty());
         assert_eq!(
             greeting("The board is fine and the rest is a long line of text."),
             None
