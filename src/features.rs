@@ -98,6 +98,8 @@ pub struct Features {
     pub links: Vec<Link>,
     pub risky_attachments: Vec<String>,
     pub has_form: bool,
+    /// Visible text of a link that tells the reader to act ("Verify now", "View document").
+    pub action_link: Option<String>,
     pub dmarc_fail: bool,
     pub spf_fail: bool,
     pub auth_pass: bool,
@@ -207,6 +209,11 @@ pub fn extract(m: &Message) -> Features {
     f.formatting = text::formatting(&author);
     f.intents = intent::read(&author, &m.subject);
     f.has_form = !m.form_actions.is_empty();
+    f.action_link = f
+        .links
+        .iter()
+        .find(|l| is_call_to_action(&l.text))
+        .map(|l| l.text.clone());
     put(
         Trait::Genre,
         if f.intents.bulk { "bulk" } else { "personal" },
@@ -286,7 +293,12 @@ fn message_id_shape(id: &str) -> String {
     if local.chars().any(|c| c.is_ascii_digit()) {
         classes.push('9');
     }
-    let mut punct: Vec<char> = local.chars().filter(|c| c.is_ascii_punctuation()).collect();
+    // Base64 and URL-safe alphabets make '+', '/', '=', '_' and '-' appear at random in
+    // generated ids; only other punctuation is part of the program's format.
+    let mut punct: Vec<char> = local
+        .chars()
+        .filter(|c| c.is_ascii_punctuation() && !matches!(c, '+' | '/' | '=' | '_' | '-'))
+        .collect();
     punct.sort_unstable();
     punct.dedup();
     classes.extend(punct);
@@ -371,6 +383,40 @@ fn client_header_order(names: &[String]) -> String {
     out.join(",")
 }
 
+/// Short link texts that are commands: what phishing puts on its buttons.
+fn is_call_to_action(text: &str) -> bool {
+    const VERBS: &[&str] = &[
+        "click",
+        "verify",
+        "log in",
+        "login",
+        "sign in",
+        "sign-in",
+        "review",
+        "view",
+        "download",
+        "open",
+        "access",
+        "confirm",
+        "update",
+        "claim",
+        "unlock",
+        "restore",
+        "validate",
+        "pay",
+        "get started",
+        "retrieve",
+        "release",
+        "accept",
+    ];
+    let lower = text.trim().to_lowercase();
+    lower.chars().count() <= 32
+        && !lower.contains("://")
+        && VERBS
+            .iter()
+            .any(|v| lower.starts_with(v) || lower.contains(&format!(" {v}")))
+}
+
 fn extension(name: &str) -> String {
     let lower = name.to_ascii_lowercase();
     match lower.rsplit_once('.') {
@@ -411,8 +457,9 @@ mod tests {
     fn message_id_shapes() {
         assert_eq!(
             message_id_shape("<CADRnH23yQx+4og@mail.gmail.com>"),
-            "Aa9+@gmail.com"
+            "Aa9@gmail.com"
         );
+        assert_eq!(message_id_shape("<1.2.JavaMail.x@thyme>"), "Aa9.@thyme");
         assert_eq!(
             message_id_shape("<4da8cda9-7298-1a04-c4a9-ad14d945addb@balister.org>"),
             "uuid@balister.org"

@@ -363,6 +363,16 @@ fn content(t: &mut Tally, baseline: &Baseline, p: Option<&Profile>, f: &Features
             Some(f.risky_attachments[0].clone()),
         );
     }
+    if let Some(text) = &f.action_link {
+        let new_sender_habit = p.is_none_or(|p| p.asks.iter().sum::<u32>() * 5 < p.messages);
+        if new_sender_habit && !is_plain_warning {
+            t.add(
+                &signals::ACTION_LINK,
+                1.0,
+                Some(format!("\u{201c}{text}\u{201d}")),
+            );
+        }
+    }
     if f.has_form {
         t.add(&signals::HTML_FORM, 1.0, None);
     }

@@ -125,6 +125,9 @@ signals! {
     FILE_SHARE_LINK = "CONTENT_FILE_SHARE_LINK", Content, 1.2,
         "Links to a file-sharing or design site where anyone can host a page.",
         "a sender who shares files this way";
+    ACTION_LINK = "CONTENT_ACTION_LINK", Content, 0.8,
+        "A link is dressed as a button telling you to act.",
+        "newsletters and service notices";
     SHORTENED_LINK = "CONTENT_SHORTENED_LINK", Content, 1.0,
         "Hides where a link goes behind a URL shortener.",
         "newsletters and social posts";
