@@ -54,6 +54,11 @@ test("the compromised supplier's out-of-character mail is flagged, its ordinary 
   await bannerFor(page, phishing);
   await mkdir("artifacts", { recursive: true });
   await page.screenshot({ path: "artifacts/demo.png" });
+
+  await act(page, () => page.click("#banner .familiar-primary"));
+  assert.match(await page.textContent("#status"), /normal for Maria Lopez/);
+  await act(page, () => page.click("#banner .familiar-secondary"));
+  assert.match(await page.textContent("#status"), /Reported/);
   await page.close();
 });
 

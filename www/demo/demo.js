@@ -136,15 +136,15 @@ function showEntry({ raw, report }) {
 
   const who = senderLabel(report);
   renderBanner($("banner"), report, {
-    onNormal: async () => {
+    onNormal: guard(async () => {
       const done = await run(raw, (e) => e.markNormal(raw));
       say(done ? `Learned: mail like this is normal for ${who}.` : "That did not work.");
       await showCount();
-    },
-    onReport: async () => {
+    }),
+    onReport: guard(async () => {
       const done = await run(raw, (e) => (e.reportMessage(raw), true));
       say(done ? `Reported. Mail from ${who} will be watched more closely.` : "That did not work.");
-    },
+    }),
   });
 }
 
