@@ -248,13 +248,15 @@ export class BaselineStore {
       let outcome = null;
 
       const run = () => {
-        const usable = keys.filter((key, i) => this.load(engine, key, found[i]));
+        let usable = [];
         try {
+          usable = keys.filter((key, i) => this.load(engine, key, found[i]));
           outcome = { value: action(engine) };
         } catch (error) {
+          // The engine may be broken now; the caller decides whether to replace it.
           outcome = { error };
-          keys.forEach((key) => engine.dropRecord(key));
           tx.abort();
+          this.forget(engine, keys, []);
           return;
         }
 
@@ -265,11 +267,7 @@ export class BaselineStore {
           tx.abort();
           this.noticeFor(error);
         }
-        keys
-          .filter((key) => !isDomainKey(key) || !usable.includes(key))
-          .forEach((key) => {
-            engine.dropRecord(key);
-          });
+        this.forget(engine, keys, usable);
       };
 
       let waiting = keys.length;
@@ -286,7 +284,13 @@ export class BaselineStore {
         run();
       }
 
-      tx.oncomplete = () => resolve(outcome.value);
+      tx.oncomplete = () => {
+        if (outcome && !outcome.error) {
+          resolve(outcome.value);
+        } else {
+          reject(outcome?.error ?? new Error("the message was not scored"));
+        }
+      };
       tx.onabort = () => {
         if (outcome && !outcome.error) {
           this.noticeFor(tx.error);
@@ -296,6 +300,17 @@ export class BaselineStore {
         }
       };
     });
+  }
+
+  /** Drops what this message loaded, except organisations that were read and are valid. */
+  forget(engine, keys, usable) {
+    try {
+      keys
+        .filter((key) => !isDomainKey(key) || !usable.includes(key))
+        .forEach((key) => engine.dropRecord(key));
+    } catch {
+      // A broken engine is replaced by the caller; its memory does not matter.
+    }
   }
 
   save(engine, records, keys) {
