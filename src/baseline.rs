@@ -79,6 +79,15 @@ impl TraitStats {
     }
 }
 
+/// What a message can ask of its reader, as counted in [`Profile::asks`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Ask {
+    Credential = 0,
+    Payment = 1,
+    Share = 2,
+    AddressAsName = 3,
+}
+
 /// A running mean and variance (Welford).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Moments {
@@ -205,9 +214,10 @@ pub struct Profile {
     /// Natural log of the author text length.
     #[serde(rename = "len", default)]
     pub length: Moments,
-    /// Learned messages asking to sign in, to pay, or to open a shared document.
+    /// Learned messages asking to sign in, to pay, or to open a shared document, and those
+    /// naming the reader by email address (indexed by [`Ask`]).
     #[serde(rename = "asks", default)]
-    pub asks: [u32; 3],
+    pub asks: [u32; 4],
     /// Messages of this sender the user reported.
     #[serde(rename = "rep", default)]
     pub reported: u32,
@@ -290,6 +300,7 @@ impl Profile {
             f.intents.credential,
             f.intents.payment_change,
             f.intents.share_lure,
+            f.greets_by_address,
         ];
         for (count, asked) in self.asks.iter_mut().zip(asks) {
             *count += asked as u32;

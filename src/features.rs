@@ -98,6 +98,8 @@ pub struct Features {
     pub links: Vec<Link>,
     pub risky_attachments: Vec<String>,
     pub has_form: bool,
+    /// The text names the recipient by their email address, as mass mailings do.
+    pub greets_by_address: bool,
     /// Visible text of a link that tells the reader to act ("Verify now", "View document").
     pub action_link: Option<String>,
     pub dmarc_fail: bool,
@@ -204,7 +206,15 @@ pub fn extract(m: &Message) -> Features {
     for word in text::sign_off(&author) {
         put(Trait::SignOff, &word);
     }
-    put(Trait::Language, text::script(&author));
+    put(
+        Trait::Language,
+        &format!("{}:{}", text::script(&author), text::language(&author)),
+    );
+    let lower = author.to_lowercase();
+    f.greets_by_address = !m.is_list
+        && m.to
+            .iter()
+            .any(|r| r.address.len() > 5 && lower.contains(&r.address));
     f.style = text::style_vector(&author);
     f.formatting = text::formatting(&author);
     f.intents = intent::read(&author, &m.subject);

@@ -265,12 +265,45 @@ const IGNORE: &[&str] = &[
     "please delete",
 ];
 
+/// Verbs of account checks and the things they are done to: together they make a request
+/// for credentials even in wording no phrase list foresaw.
+const ACCOUNT_VERBS: &[&str] = &[
+    "verif",
+    "confirm",
+    "validat",
+    "log in",
+    "login",
+    "sign in",
+    "sign-in",
+    "reactivat",
+    "suspend",
+    "unlock",
+    "restore",
+    "re-enter",
+    "update",
+];
+const ACCOUNT_NOUNS: &[&str] = &[
+    "your account",
+    "your password",
+    "your mailbox",
+    "your email",
+    "your e-mail",
+    "your credentials",
+    "your identity",
+    "your login",
+    "your apple id",
+    "your banking",
+    "requested information",
+    "your card",
+];
+
 pub fn read(text: &str, subject: &str) -> Intents {
     let folded = fold(&format!("{subject}\n{text}"));
     let has = |list: &[&str]| list.iter().any(|p| folded.contains(p));
+    let account_check = has(ACCOUNT_VERBS) && has(ACCOUNT_NOUNS);
     let account_warning = has(COMPROMISED) && has(IGNORE);
     Intents {
-        credential: has(CREDENTIAL),
+        credential: has(CREDENTIAL) || account_check,
         payment_change: has(PAYMENT),
         share_lure: has(SHARE),
         urgency: has(URGENCY),

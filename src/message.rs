@@ -55,7 +55,8 @@ pub struct Message {
     pub return_path: Option<String>,
     pub to: Vec<Mailbox>,
     pub cc: Vec<Mailbox>,
-    pub via_list: Option<String>,
+    /// Set when the message came through a mailing list (List-Id or List-Post present).
+    pub is_list: bool,
     /// Seconds since the epoch (UTC) from the Date header.
     pub timestamp: Option<i64>,
     /// The Date header's offset from UTC in minutes.
@@ -125,6 +126,7 @@ impl Message {
             .as_text_list()
             .and_then(|l| l.first().map(|s| s.to_string()))
             .or_else(|| parsed.list_post().as_text().map(str::to_string));
+        m.is_list = list_post.is_some() || !parsed.list_id().is_empty();
         m.author = resolve_author(&m, list_post.as_deref());
 
         read_body(&mut m, &parsed);

@@ -5,7 +5,7 @@
 
 use serde::Serialize;
 
-use crate::baseline::{Baseline, Profile};
+use crate::baseline::{Ask, Baseline, Profile};
 use crate::domains;
 use crate::features::{Features, Trait};
 use crate::signals::{self, Family, Signal, Tag};
@@ -266,9 +266,9 @@ fn new_link_domains(p: &Profile, f: &Features) -> Option<String> {
 }
 
 /// Share of this sender's learned mail that made the same kind of request.
-fn habit(p: Option<&Profile>, index: usize) -> f64 {
+fn habit(p: Option<&Profile>, ask: Ask) -> f64 {
     match p {
-        Some(p) if p.messages > 0 => p.asks[index] as f64 / p.messages as f64,
+        Some(p) if p.messages > 0 => p.asks[ask as usize] as f64 / p.messages as f64,
         _ => 0.0,
     }
 }
@@ -332,18 +332,30 @@ fn content(t: &mut Tally, baseline: &Baseline, p: Option<&Profile>, f: &Features
     if i.credential && carries && !is_plain_warning {
         t.add(
             &signals::CREDENTIAL_REQUEST,
-            1.0 - habit(p, 0).min(0.8),
+            1.0 - habit(p, Ask::Credential).min(0.8),
             None,
         );
     }
     if i.payment_change && !is_plain_warning {
-        t.add(&signals::PAYMENT_CHANGE, 1.0 - habit(p, 1).min(0.8), None);
+        t.add(
+            &signals::PAYMENT_CHANGE,
+            1.0 - habit(p, Ask::Payment).min(0.8),
+            None,
+        );
     }
     if i.share_lure && carries && !is_plain_warning {
-        t.add(&signals::SHARE_LURE, 1.0 - habit(p, 2).min(0.8), None);
+        t.add(
+            &signals::SHARE_LURE,
+            1.0 - habit(p, Ask::Share).min(0.8),
+            None,
+        );
     }
     if i.money_bait && !is_plain_warning {
-        t.add(&signals::MONEY_BAIT, 1.0 - habit(p, 1).min(0.8), None);
+        t.add(
+            &signals::MONEY_BAIT,
+            1.0 - habit(p, Ask::Payment).min(0.8),
+            None,
+        );
     }
     if i.urgency && (carries || i.payment_change) && !is_plain_warning {
         t.add(&signals::URGENCY, 1.0, None);
@@ -372,6 +384,9 @@ fn content(t: &mut Tally, baseline: &Baseline, p: Option<&Profile>, f: &Features
                 Some(format!("\u{201c}{text}\u{201d}")),
             );
         }
+    }
+    if f.greets_by_address && !is_plain_warning && habit(p, Ask::AddressAsName) == 0.0 {
+        t.add(&signals::ADDRESS_AS_NAME, 1.0, None);
     }
     if f.has_form {
         t.add(&signals::HTML_FORM, 1.0, None);

@@ -128,6 +128,9 @@ signals! {
     ACTION_LINK = "CONTENT_ACTION_LINK", Content, 0.8,
         "A link is dressed as a button telling you to act.",
         "newsletters and service notices";
+    ADDRESS_AS_NAME = "CONTENT_ADDRESS_AS_NAME", Content, 1.0,
+        "Calls you by your email address, as mass mailings do.",
+        "automated notices from services";
     SHORTENED_LINK = "CONTENT_SHORTENED_LINK", Content, 1.0,
         "Hides where a link goes behind a URL shortener.",
         "newsletters and social posts";

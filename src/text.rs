@@ -437,6 +437,84 @@ pub fn formatting(text: &str) -> Option<[f32; FORMAT_STATS]> {
     ])
 }
 
+/// Common words of a few languages, to tell them apart on short texts.
+const STOPWORDS: &[(&str, &[&str])] = &[
+    (
+        "en",
+        &[
+            "the", "and", "is", "you", "to", "of", "that", "it", "for", "with", "have", "this",
+        ],
+    ),
+    (
+        "de",
+        &[
+            "der", "die", "und", "ist", "sie", "nicht", "das", "mit", "ich", "für", "auf", "ihr",
+        ],
+    ),
+    (
+        "fr",
+        &[
+            "le", "la", "les", "et", "est", "vous", "pour", "pas", "une", "des", "que", "dans",
+        ],
+    ),
+    (
+        "es",
+        &[
+            "el", "los", "las", "y", "es", "usted", "para", "por", "una", "con", "que", "su",
+        ],
+    ),
+    (
+        "pt",
+        &[
+            "o", "os", "as", "e", "é", "você", "voce", "para", "não", "uma", "com", "seu",
+        ],
+    ),
+    (
+        "it",
+        &[
+            "il", "gli", "e", "è", "per", "non", "una", "con", "che", "sono", "della", "di",
+        ],
+    ),
+    (
+        "nl",
+        &[
+            "de", "het", "en", "is", "je", "niet", "van", "een", "met", "voor", "dat", "u",
+        ],
+    ),
+];
+
+/// The language of a text by its most frequent function words, or "" when unsure.
+pub fn language(text: &str) -> &'static str {
+    let mut counts = [0usize; 7];
+    for word in text.split(|c: char| !c.is_alphabetic()).take(4000) {
+        if word.is_empty() || word.len() > 8 {
+            continue;
+        }
+        let lower = word.to_lowercase();
+        for (i, (_, words)) in STOPWORDS.iter().enumerate() {
+            if words.contains(&lower.as_str()) {
+                counts[i] += 1;
+            }
+        }
+    }
+    let (best, &count) = counts
+        .iter()
+        .enumerate()
+        .max_by_key(|(_, c)| **c)
+        .unwrap_or((0, &0));
+    let second = counts
+        .iter()
+        .filter(|&&c| c < count)
+        .max()
+        .copied()
+        .unwrap_or(0);
+    if count >= 4 && count >= second * 3 / 2 {
+        STOPWORDS[best].0
+    } else {
+        ""
+    }
+}
+
 /// The writing system most letters of `text` belong to, as a coarse label.
 pub fn script(text: &str) -> &'static str {
     let (mut latin, mut cyrillic, mut cjk, mut arabic, mut other) = (0, 0, 0, 0, 0);
