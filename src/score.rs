@@ -11,7 +11,7 @@ use crate::features::{Features, Trait};
 use crate::signals::{self, Family, Signal, Tag};
 
 /// Log-odds of a message before any signal: most mail is fine.
-const PRIOR_LOGIT: f64 = -4.5;
+const PRIOR_LOGIT: f64 = -5.0;
 /// Scores at or above which a banner warns, and at or above which mail is held.
 pub const WARN_AT: f64 = 50.0;
 pub const HOLD_AT: f64 = 80.0;
