@@ -73,12 +73,30 @@ pub struct Report {
 impl Report {
     /// The one line a banner shows: the strongest reason, at most 150 characters.
     pub fn headline(&self) -> String {
-        let text = match self.reasons.first() {
-            Some(r) if self.action != Action::None => r.text.clone(),
+        let is_behaviour = |r: &&Reason| r.signal.starts_with("BEHAVIOUR_");
+        let top_content = self
+            .reasons
+            .iter()
+            .find(|r| !is_behaviour(r) && r.weight > 0.0);
+        let text = match (self.reasons.first(), top_content) {
+            (_, Some(c)) if self.action != Action::None && self.anomaly >= 2.0 => {
+                let name = if self.from_name.is_empty() {
+                    &self.from
+                } else {
+                    &self.from_name
+                };
+                format!("Unlike {name}'s usual mail. {}", c.text)
+            }
+            (Some(r), _) if self.action != Action::None => r.text.clone(),
             _ if self.history == 0 => signals::FIRST_CONTACT.why.to_string(),
             _ => signals::KNOWN_CORRESPONDENT.why.to_string(),
         };
-        text.chars().take(150).collect()
+        let mut line: String = text.chars().take(150).collect();
+        if line.chars().count() < text.chars().count() {
+            line.pop();
+            line.push('…');
+        }
+        line
     }
 }
 
@@ -504,14 +522,15 @@ pub fn score(baseline: &Baseline, f: &Features) -> Report {
         r.weight = (r.weight * 100.0).round() / 100.0;
     }
     reasons.sort_by(|a, b| b.weight.total_cmp(&a.weight).then(a.signal.cmp(b.signal)));
+    // Quiet mail carries only the identity marks; warnings name what is wrong.
+    let is_identity = |t: &Tag| matches!(t, Tag::FirstContact | Tag::KnownCorrespondent);
     let mut tags: Vec<Tag> = reasons
         .iter()
-        .filter(|r| {
-            r.weight >= 0.5 || matches!(r.tag, Some(Tag::FirstContact | Tag::KnownCorrespondent))
-        })
+        .filter(|r| r.weight >= 0.5 || r.tag.as_ref().is_some_and(is_identity))
         .filter_map(|r| r.tag)
+        .filter(|t| action != Action::None || is_identity(t))
         .collect();
-    if anomaly >= 2.0 && !tags.contains(&Tag::OutOfCharacter) {
+    if action != Action::None && anomaly >= 2.0 && !tags.contains(&Tag::OutOfCharacter) {
         tags.push(Tag::OutOfCharacter);
     }
     tags.sort();

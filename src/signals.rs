@@ -98,7 +98,7 @@ signals! {
     REPLY_TO_ELSEWHERE = "IDENTITY_REPLY_TO_ELSEWHERE", Identity, 1.0,
         "Replies would go to a different domain than the sender's.",
         "a ticketing system or a mailing list";
-    LOOKALIKE_SENDER = "IDENTITY_LOOKALIKE_SENDER", Identity, 3.5,
+    LOOKALIKE_SENDER = "IDENTITY_LOOKALIKE_SENDER", Identity, 4.5,
         "The sender's address imitates one you know.",
         "rarely: two similar company names";
     FIRST_CONTACT = "IDENTITY_FIRST_CONTACT", Identity, 0.0,
