@@ -52,9 +52,6 @@ test("the compromised supplier's out-of-character mail is flagged, its ordinary 
   assert.equal(quiet.action, "none");
 
   await bannerFor(page, phishing);
-  await mkdir("artifacts", { recursive: true });
-  await page.screenshot({ path: "artifacts/demo.png" });
-
   await act(page, () => page.click("#banner .familiar-primary"));
   assert.match(await page.textContent("#status"), /normal for Maria Lopez/);
   await act(page, () => page.click("#banner .familiar-secondary"));
@@ -62,27 +59,52 @@ test("the compromised supplier's out-of-character mail is flagged, its ordinary 
   await page.close();
 });
 
-test("the example mailbox holds at least one message, shown with a red banner", async () => {
+const SUPPLIER_ADDRESS = "anna.berg@northwind-supplies.example";
+const HIJACKED = ["Updated invoice - action required", "Statement of account"];
+const WARNING = "Please ignore my last emails";
+const IMPOSTOR = "Change of bank details";
+
+test("the example: the hijacked supplier's mail and the impostor are flagged, nothing else", async () => {
   const page = await openDemo(s);
   await loadExample(page);
 
   const all = await rows(page);
-  assert.ok(all.length > 0, "the example mailbox is empty in this build");
-  const held = all.findIndex((r) => r.action === "hold");
-  assert.ok(held >= 0, "no message of the example mailbox was held");
-  assert.ok(
-    all.some((r) => r.action === "none"),
-    "every message was flagged",
-  );
+  assert.ok(all.length > 20, `the example mailbox has ${all.length} messages`);
+  const isFlagged = (r) => r.action === "hold" || r.action === "warn";
+  for (const subject of [...HIJACKED, IMPOSTOR]) {
+    const row = all.find((r) => r.subject === subject);
+    assert.ok(row && isFlagged(row), `"${subject}" was ${row?.action}`);
+  }
+  assert.match(all.find((r) => r.subject === IMPOSTOR).tags, /Lookalike Sender/);
+  const flagged = all.filter(isFlagged).map((r) => r.subject);
+  assert.deepEqual(flagged.sort(), [...HIJACKED, IMPOSTOR].sort(), "ordinary mail was flagged");
 
+  const supplierRows = all.filter((r) => r.sender.includes(`<${SUPPLIER_ADDRESS}>`));
+  assert.ok(supplierRows.length > 20);
+  assert.equal(supplierRows.find((r) => r.subject === WARNING).action, "none");
+
+  const held = all.findIndex((r) => r.action === "hold");
   const banner = await bannerFor(page, held);
   assert.equal(banner.action, "hold");
+  assert.equal(banner.role, "alert");
   const background = await page.$eval(
     "#banner .familiar-banner",
     (el) => getComputedStyle(el).backgroundColor,
   );
   assert.equal(background, HOLD_BACKGROUND);
+  assert.equal(
+    (
+      await bannerFor(
+        page,
+        all.findIndex((r) => r.subject === WARNING),
+      )
+    ).role,
+    "status",
+  );
 
+  await bannerFor(page, held);
+  await mkdir("artifacts", { recursive: true });
+  await page.screenshot({ path: "artifacts/demo.png" });
   await page.close();
 });
 
