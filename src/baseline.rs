@@ -345,6 +345,20 @@ impl std::fmt::Display for BaselineError {
 impl std::error::Error for BaselineError {}
 
 impl Baseline {
+    /// The mailbox background to compare a sender's style against, weighted by how much of
+    /// it is *not* that sender: in a mailbox one person dominates, their own style is the
+    /// background and subtracting it would leave only noise.
+    pub fn background_for(&self, sender: Option<&Profile>) -> Vec<f32> {
+        let total = self.background.count.max(1) as f32;
+        let own = sender.map_or(0, |p| p.style.count) as f32;
+        let alpha = (1.0 - own / total).clamp(0.0, 1.0);
+        self.background
+            .centroid_f32()
+            .into_iter()
+            .map(|x| x * alpha)
+            .collect()
+    }
+
     pub fn new() -> Baseline {
         Baseline {
             version: FORMAT_VERSION,

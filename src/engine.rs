@@ -159,13 +159,18 @@ impl Engine {
         if f.sender.is_empty() || f.is_malformed {
             return;
         }
-        let background = self.baseline.background.centroid_f32();
+        let background = self
+            .baseline
+            .background_for(self.baseline.senders.get(&f.sender));
         let senders = &mut self.baseline.senders;
         senders
             .entry(f.sender.clone())
             .or_default()
             .learn(f, &background);
         if !f.sender_domain.is_empty() && !domains::is_freemail(&f.sender_domain) {
+            let background = self
+                .baseline
+                .background_for(self.baseline.domains.get(&f.sender_domain));
             let orgs = &mut self.baseline.domains;
             orgs.entry(f.sender_domain.clone())
                 .or_default()

@@ -132,9 +132,11 @@ fn text_names_other_site(text: &str, registrable: &str) -> bool {
     if !d.contains('.') || psl::suffix_str(d).is_none_or(|s| s == d) {
         return false;
     }
-    // Only names with a real public suffix count: "file.pdf" is not a site.
+    // A bare name needs a real public suffix to count ("file.pdf" is not a site); a text
+    // written with a scheme or "www." is an address whatever its suffix.
+    let is_address = t.contains("://") || t.to_ascii_lowercase().starts_with("www.");
     let known_suffix = psl::suffix(d.as_bytes()).is_some_and(|s| s.is_known());
-    known_suffix && domains::registrable(d) != registrable
+    (is_address || known_suffix) && domains::registrable(d) != registrable
 }
 
 #[cfg(test)]

@@ -173,7 +173,7 @@ fn trait_surprise(p: &Profile, t: Trait, tokens: &[u32]) -> f64 {
     let Some(stats) = p.trait_stats(t) else {
         return 0.0;
     };
-    if tokens.is_empty() || stats.present == 0 {
+    if tokens.is_empty() || (stats.present == 0 && !t.is_optional()) {
         return 0.0;
     }
     let new = tokens.iter().filter(|tok| !stats.contains(**tok)).count();
@@ -469,11 +469,16 @@ pub fn score(baseline: &Baseline, f: &Features) -> Report {
         .flatten()
         .filter(|p| p.messages >= 3);
 
-    let background = baseline.background.centroid_f32();
     match (profile, org) {
-        (Some(p), _) => behaviour(&mut t, p, f, &background, confidence(p)),
+        (Some(p), _) => {
+            let background = baseline.background_for(Some(p));
+            behaviour(&mut t, p, f, &background, confidence(p))
+        }
         // A new address at a known organisation is compared with the organisation, gently.
-        (None, Some(o)) => behaviour(&mut t, o, f, &background, 0.5 * confidence(o)),
+        (None, Some(o)) => {
+            let background = baseline.background_for(Some(o));
+            behaviour(&mut t, o, f, &background, 0.5 * confidence(o))
+        }
         (None, None) => {}
     }
     content(&mut t, baseline, profile, f);
