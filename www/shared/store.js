@@ -12,9 +12,10 @@
 export const DB_NAME = "familiar";
 export const SCHEMA_VERSION = 1;
 
-// Measured with scripts/bench-wasm.mjs: 1.2 KB per record on average (demo mailbox and a
-// 485-message mailbox), 4 KB at most (the core bounds a profile). 20,000 records is about
-// 25 MB, far below browsers' per-origin quota, and more senders than most mailboxes hold.
+// Measured with scripts/bench-wasm.mjs: 2.0 KB per record on average (the example mailbox
+// and a 485-message mailbox), 2.7 KB the largest seen, 4 KB at most (the core bounds a
+// profile). 20,000 records is about 40 MB, well inside browsers' per-origin quota, and more
+// senders than most mailboxes hold.
 export const MAX_RECORDS = 20000;
 const EVICT_TO_SHARE = 0.9;
 const EVICT_CHECK_EVERY = 200;
