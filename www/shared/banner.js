@@ -6,7 +6,7 @@
 
 const MAX_TAGS = 3;
 const MAX_REASONS = 4;
-const MAX_NAME_CHARS = 60;
+const MAX_NAME_CHARS = 80;
 const KNOWN = "Known Correspondent";
 const FIRST = "First Contact";
 // The product's own claim leads when present; the rest follow their strongest reason.
@@ -41,10 +41,14 @@ function shorten(text, max) {
   return chars.length > max ? `${chars.slice(0, max - 1).join("")}…` : text;
 }
 
-/** The sender as the user knows them: display name, else address. */
+/**
+ * The sender a decision applies to: the address, which is what is learned. A display name
+ * is free to forge (a look-alike impostor uses the real person's name), so it is only the
+ * fallback when the address is missing.
+ */
 export function senderLabel(report) {
-  const name = (report.from_name || "").trim() || (report.from || "").trim();
-  return shorten(name || "this sender", MAX_NAME_CHARS);
+  const who = (report.from || "").trim() || (report.from_name || "").trim();
+  return shorten(who || "this sender", MAX_NAME_CHARS);
 }
 
 /** Tags worth a chip, most important first (the quiet marks are shown apart). */
