@@ -58,7 +58,7 @@ mod tests {
     fn order_is_by_date_then_file_order() {
         assert_eq!(
             chronological(&[Some(5), Some(1), None, Some(1)]),
-            vec![1, 3, 0, 2]
+            vec![1, 2, 3, 0]
         );
     }
 }

@@ -1,0 +1,90 @@
+//! The baseline format: round trip, bounded size, versioning, and the rule that an
+//! out-of-character message is not learned by arriving.
+
+mod common;
+
+use common::{Mail, engine_with_history};
+use familiar::baseline::{FORMAT_VERSION, MAX_PROFILE_BYTES};
+use familiar::{Action, Baseline, Engine};
+
+#[test]
+fn a_baseline_survives_a_json_round_trip() {
+    let engine = engine_with_history(12);
+    let json = serde_json::to_string(engine.baseline()).expect("serialise");
+    let back: Baseline = serde_json::from_str(&json).expect("parse");
+    let back = back.validate().expect("valid");
+    assert_eq!(&back, engine.baseline());
+
+    let probe = Mail::usual(50)
+        .set("User-Agent", "Roundcube Webmail/1.6")
+        .render();
+    assert_eq!(
+        Engine::with_baseline(back).score(&probe),
+        engine.score(&probe)
+    );
+}
+
+#[test]
+fn a_profile_stays_under_its_size_bound_after_a_thousand_messages() {
+    let mut engine = Engine::new();
+    for i in 0..1000 {
+        // Vary everything that can vary, so that every bounded list fills up.
+        let m = Mail::usual(i)
+            .set("Message-ID", &format!("<m{i}@host{}.supplier.example>", i % 37))
+            .set("Received", &format!("from relay{}.net{}.example ([198.51.{}.{}]) by mx.home.example; Mon, 5 Jan 2026 09:00:00 +0000", i % 50, i % 41, i % 200, i % 250))
+            .set("User-Agent", &format!("Client{} {}", i % 23, i))
+            .set("Date", &format!("Mon, 5 Jan 2026 {:02}:00:00 +0{}00", i % 24, i % 9));
+        let body = format!(
+            "{}\nSee https://site{}.example/p and https://other{}.example\n",
+            m.body,
+            i % 97,
+            i % 89
+        );
+        engine.mark_normal(&m.body(&body).render());
+    }
+    let profile = engine.profile("anna@supplier.example").expect("profile");
+    assert_eq!(profile.messages, 1000);
+    let bytes = serde_json::to_vec(profile).expect("serialise").len();
+    assert!(bytes <= MAX_PROFILE_BYTES, "profile is {bytes} bytes");
+}
+
+#[test]
+fn newer_and_corrupt_baselines_are_refused() {
+    let mut b = Baseline::new();
+    b.version = FORMAT_VERSION + 1;
+    assert!(
+        b.validate()
+            .unwrap_err()
+            .to_string()
+            .contains("not supported")
+    );
+    assert!(serde_json::from_str::<Baseline>("{\"version\": \"one\"}").is_err());
+}
+
+#[test]
+fn out_of_character_mail_is_not_learned_until_marked_normal() {
+    let mut engine = engine_with_history(20);
+    let phish = Mail::usual(60)
+        .set("User-Agent", "Roundcube Webmail/1.6")
+        .set("Message-ID", "<zz@webmail.elsewhere.example>")
+        .body("Good day,\n\nI have shared a document with you: https://www.canva.com/design/x/view\n\nRegards\n")
+        .render();
+    let first = engine.process(&phish);
+    assert_ne!(first.action, Action::None);
+    let again = engine.process(&phish);
+    assert_eq!(
+        again.score, first.score,
+        "arriving twice must not make it familiar"
+    );
+    assert_eq!(
+        engine.profile("anna@supplier.example").expect("p").messages,
+        20
+    );
+
+    engine.mark_normal(&phish);
+    assert_eq!(
+        engine.profile("anna@supplier.example").expect("p").messages,
+        21
+    );
+    assert!(engine.score(&phish).score < first.score);
+}
