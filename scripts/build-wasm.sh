@@ -38,8 +38,8 @@ if [ ! -x node_modules/.bin/wasm-opt ]; then
   npm ci --no-audit --no-fund
 fi
 
-cargo build --release --lib --target "$target" --no-default-features
-built="target/$target/release/familiar.wasm"
+cargo build --profile wasm --lib --target "$target" --no-default-features
+built="target/$target/wasm/familiar.wasm"
 
 rm -rf www/pkg www/pkg-node
 wasm-bindgen --target web --remove-name-section --out-dir www/pkg "$built"

@@ -3,13 +3,32 @@
 //! (edit distance and Unicode confusable skeletons). Lists here are maintained by hand and
 //! name services, never correspondents.
 
-use unicode_security::skeleton;
+use std::sync::OnceLock;
+
+use publicsuffix::{List, Psl};
+
+/// The public suffix list, parsed on first use (about 10,000 rules).
+fn suffixes() -> &'static List {
+    static LIST: OnceLock<List> = OnceLock::new();
+    LIST.get_or_init(|| {
+        List::from_bytes(include_bytes!("../data/public_suffix_list.dat")).unwrap_or_default()
+    })
+}
+
+/// The public suffix of a host ("co.uk"), and whether the list names it (as opposed to
+/// the default rule that takes the last label).
+pub fn public_suffix(host: &str) -> Option<(&str, bool)> {
+    let suffix = suffixes().suffix(host.as_bytes())?;
+    let known = suffix.is_known();
+    let len = suffix.as_bytes().len();
+    Some((&host[host.len() - len..], known))
+}
 
 /// The registrable domain (eTLD+1) of a host, lowercase; the host itself when it has none.
 pub fn registrable(host: &str) -> String {
     let host = host.trim_end_matches('.').to_ascii_lowercase();
-    match psl::domain_str(&host) {
-        Some(d) => d.to_string(),
+    match suffixes().domain(host.as_bytes()) {
+        Some(d) => String::from_utf8_lossy(d.as_bytes()).into_owned(),
         None => host,
     }
 }
@@ -217,11 +236,135 @@ pub fn is_non_ascii_host(host: &str) -> bool {
     host.split('.').any(|label| label.starts_with("xn--")) || !host.is_ascii()
 }
 
-/// The confusable skeleton of a domain (UTS #39), with digits and letters that look alike
-/// in mail fonts folded too, so that `paypa1.com` and `pаypal.com` both become `paypal.com`.
+/// Letters of other scripts, and accented Latin letters, that pass for ASCII in a domain
+/// name. A compact stand-in for UTS #39's confusables table, which would cost more bytes in
+/// the WebAssembly module than the rest of familiar; IDNA mapping has already folded
+/// full-width and mathematical forms to ASCII before a host gets here.
+const HOMOGLYPHS: &[(char, char)] = &[
+    // Cyrillic
+    ('а', 'a'),
+    ('в', 'b'),
+    ('е', 'e'),
+    ('ё', 'e'),
+    ('к', 'k'),
+    ('м', 'm'),
+    ('н', 'h'),
+    ('о', 'o'),
+    ('р', 'p'),
+    ('с', 'c'),
+    ('т', 't'),
+    ('у', 'y'),
+    ('х', 'x'),
+    ('і', 'i'),
+    ('ї', 'i'),
+    ('ј', 'j'),
+    ('ѕ', 's'),
+    ('ԁ', 'd'),
+    ('ԛ', 'q'),
+    ('ԝ', 'w'),
+    ('ѡ', 'w'),
+    ('һ', 'h'),
+    ('ӏ', 'l'),
+    ('ɡ', 'g'),
+    ('ь', 'b'),
+    ('п', 'n'),
+    ('г', 'r'),
+    // Greek
+    ('α', 'a'),
+    ('β', 'b'),
+    ('ε', 'e'),
+    ('η', 'n'),
+    ('ι', 'i'),
+    ('κ', 'k'),
+    ('ν', 'v'),
+    ('ο', 'o'),
+    ('ρ', 'p'),
+    ('τ', 't'),
+    ('υ', 'u'),
+    ('χ', 'x'),
+    ('ω', 'w'),
+    ('ϲ', 'c'),
+    // Armenian
+    ('օ', 'o'),
+    ('ս', 'u'),
+    ('ց', 'g'),
+    ('հ', 'h'),
+    ('ո', 'n'),
+    ('զ', 'q'),
+    // Latin with marks, and look-alike Latin letters
+    ('à', 'a'),
+    ('á', 'a'),
+    ('â', 'a'),
+    ('ã', 'a'),
+    ('ä', 'a'),
+    ('å', 'a'),
+    ('ā', 'a'),
+    ('ą', 'a'),
+    ('ç', 'c'),
+    ('ć', 'c'),
+    ('č', 'c'),
+    ('ď', 'd'),
+    ('đ', 'd'),
+    ('è', 'e'),
+    ('é', 'e'),
+    ('ê', 'e'),
+    ('ë', 'e'),
+    ('ē', 'e'),
+    ('ę', 'e'),
+    ('ě', 'e'),
+    ('ğ', 'g'),
+    ('ì', 'i'),
+    ('í', 'i'),
+    ('î', 'i'),
+    ('ï', 'i'),
+    ('ı', 'i'),
+    ('ī', 'i'),
+    ('ł', 'l'),
+    ('ñ', 'n'),
+    ('ń', 'n'),
+    ('ň', 'n'),
+    ('ò', 'o'),
+    ('ó', 'o'),
+    ('ô', 'o'),
+    ('õ', 'o'),
+    ('ö', 'o'),
+    ('ø', 'o'),
+    ('ō', 'o'),
+    ('ř', 'r'),
+    ('ś', 's'),
+    ('š', 's'),
+    ('ş', 's'),
+    ('ť', 't'),
+    ('ù', 'u'),
+    ('ú', 'u'),
+    ('û', 'u'),
+    ('ü', 'u'),
+    ('ū', 'u'),
+    ('ů', 'u'),
+    ('ý', 'y'),
+    ('ÿ', 'y'),
+    ('ź', 'z'),
+    ('ż', 'z'),
+    ('ž', 'z'),
+    ('ß', 's'),
+    ('ɑ', 'a'),
+    ('ɩ', 'i'),
+    ('ʟ', 'l'),
+];
+
+fn fold_homoglyph(c: char) -> char {
+    HOMOGLYPHS
+        .iter()
+        .find(|(from, _)| *from == c)
+        .map_or(c, |(_, to)| *to)
+}
+
+/// The look-alike skeleton of a domain: other scripts' look-alike letters folded to ASCII,
+/// and digits and letter pairs that look alike in mail fonts folded too, so that
+/// `paypa1.com`, `pаypal.com` and `paypal.com` share one skeleton.
 pub fn skeleton_of(domain: &str) -> String {
     let unicode = unicode_host(domain);
-    let folded: String = skeleton(&unicode.to_lowercase()).collect();
+    let folded: String = unicode.to_lowercase().chars().map(fold_homoglyph).collect();
     folded
         .replace("rn", "m")
         .replace("vv", "w")
@@ -263,7 +406,7 @@ pub fn is_lookalike(candidate: &str, known: &str) -> bool {
 }
 
 fn first_label(domain: &str) -> Option<String> {
-    let suffix = psl::suffix_str(domain)?;
+    let (suffix, _) = public_suffix(domain)?;
     let stem = domain.strip_suffix(suffix)?.trim_end_matches('.');
     let label = stem.rsplit('.').next()?;
     (!label.is_empty()).then(|| label.to_string())

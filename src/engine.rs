@@ -2,7 +2,7 @@
 //! against what was known before it; only mail that scored as normal becomes part of its
 //! sender's habits. Out-of-character mail is learned only when the user says it is normal.
 
-use crate::baseline::{BACKGROUND_MEMORY, Baseline, Profile};
+use crate::baseline::{BACKGROUND_MEMORY, Baseline, BaselineError, Profile};
 use crate::domains;
 use crate::features::{self, Features, Trait};
 use crate::message::Message;
@@ -10,6 +10,19 @@ use crate::score::{self, Action, Report};
 
 /// Raw messages larger than this are judged on their first bytes only.
 pub const MAX_MESSAGE_BYTES: usize = 32 * 1024 * 1024;
+
+/// Record key of the owner's addresses and the people they write to.
+pub const CORRESPONDENTS_KEY: &str = "meta:correspondents";
+/// Correspondents kept; past this the least written-to are forgotten.
+const MAX_CORRESPONDENTS: usize = 4096;
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Correspondents {
+    #[serde(default)]
+    owner: Vec<String>,
+    #[serde(default)]
+    correspondents: std::collections::BTreeMap<String, u32>,
+}
 
 #[derive(Clone, Debug, Default)]
 pub struct Engine {
@@ -50,10 +63,12 @@ impl Engine {
     /// is recorded as sent mail instead.
     pub fn process(&mut self, raw: &[u8]) -> Report {
         let f = extract(raw);
-        let report = score::score(&self.baseline, &f);
         if self.is_owner(&f.sender) {
             self.learn_sent(&f);
-        } else if report.action == Action::None {
+            return Report::sent(&f);
+        }
+        let report = score::score(&self.baseline, &f);
+        if report.action == Action::None {
             self.learn(&f);
         } else if report.risk < 0.5 && self.note_unfamiliar(&f) {
             self.learn(&f);
@@ -93,7 +108,28 @@ impl Engine {
         if !f.sender_domain.is_empty() && !domains::is_freemail(&f.sender_domain) {
             keys.push(format!("domain:{}", f.sender_domain));
         }
+        keys.push(CORRESPONDENTS_KEY.to_string());
         keys
+    }
+
+    /// Whom the owner writes to, and the owner's addresses, as one JSON record.
+    pub fn correspondents_json(&self) -> Result<String, BaselineError> {
+        let record = Correspondents {
+            owner: self.baseline.owner.clone(),
+            correspondents: self.baseline.correspondents.clone(),
+        };
+        serde_json::to_string(&record).map_err(|e| BaselineError(e.to_string()))
+    }
+
+    /// Loads the record written by [`Engine::correspondents_json`].
+    pub fn put_correspondents_json(&mut self, json: &str) -> Result<(), BaselineError> {
+        let record: Correspondents = serde_json::from_str(json)
+            .map_err(|e| BaselineError(format!("correspondents record is malformed: {e}")))?;
+        if !record.owner.is_empty() {
+            self.baseline.owner = record.owner;
+        }
+        self.baseline.correspondents = record.correspondents;
+        Ok(())
     }
 
     /// Loads one stored profile (from a per-sender store), checked like a whole baseline.
@@ -182,8 +218,15 @@ impl Engine {
     }
 
     fn learn_sent(&mut self, f: &Features) {
+        let people = &mut self.baseline.correspondents;
         for r in &f.recipients {
-            *self.baseline.correspondents.entry(r.clone()).or_default() += 1;
+            *people.entry(r.clone()).or_default() += 1;
+        }
+        if people.len() > MAX_CORRESPONDENTS {
+            let mut counts: Vec<u32> = people.values().copied().collect();
+            counts.sort_unstable();
+            let floor = counts[counts.len() - MAX_CORRESPONDENTS];
+            people.retain(|_, n| *n > floor);
         }
     }
 }

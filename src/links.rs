@@ -129,13 +129,13 @@ fn text_names_other_site(text: &str, registrable: &str) -> bool {
     let Some(Host::Domain(d)) = url.host() else {
         return false;
     };
-    if !d.contains('.') || psl::suffix_str(d).is_none_or(|s| s == d) {
+    if !d.contains('.') || domains::public_suffix(d).is_none_or(|(s, _)| s == d) {
         return false;
     }
     // A bare name needs a real public suffix to count ("file.pdf" is not a site); a text
     // written with a scheme or "www." is an address whatever its suffix.
     let is_address = t.contains("://") || t.to_ascii_lowercase().starts_with("www.");
-    let known_suffix = psl::suffix(d.as_bytes()).is_some_and(|s| s.is_known());
+    let known_suffix = domains::public_suffix(d).is_some_and(|(_, known)| known);
     (is_address || known_suffix) && domains::registrable(d) != registrable
 }
 

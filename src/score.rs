@@ -71,6 +71,24 @@ pub struct Report {
 }
 
 impl Report {
+    /// The report for the owner's own sent mail: recorded, never judged.
+    pub fn sent(f: &Features) -> Report {
+        Report {
+            message_id: f.message_id.clone(),
+            from: f.sender.clone(),
+            from_name: f.sender_name.clone(),
+            subject: f.subject.chars().take(200).collect(),
+            date: f.timestamp,
+            score: 0.0,
+            action: Action::None,
+            tags: Vec::new(),
+            reasons: Vec::new(),
+            history: 0,
+            anomaly: 0.0,
+            risk: 0.0,
+        }
+    }
+
     /// The one line a banner shows: the strongest reason, at most 150 characters.
     pub fn headline(&self) -> String {
         let is_behaviour = |r: &&Reason| r.signal.starts_with("BEHAVIOUR_");

@@ -38,8 +38,14 @@ fn report_to_js(report: &crate::Report) -> Result<JsValue, JsError> {
 /// A record key for a sender (`sender:<address>`) or an organisation (`domain:<domain>`).
 fn split_key(key: &str) -> Result<(&str, &str), JsError> {
     key.split_once(':')
-        .filter(|(kind, _)| matches!(*kind, "sender" | "domain"))
-        .ok_or_else(|| JsError::new(&format!("record key {key:?} is not sender:… or domain:…")))
+        .filter(|(kind, name)| {
+            matches!(*kind, "sender" | "domain") || (*kind == "meta" && *name == "correspondents")
+        })
+        .ok_or_else(|| {
+            JsError::new(&format!(
+                "record key {key:?} is not sender:…, domain:… or meta:correspondents"
+            ))
+        })
 }
 
 #[wasm_bindgen]
@@ -136,6 +142,13 @@ impl Engine {
     #[wasm_bindgen(js_name = getRecord)]
     pub fn get_record(&self, key: &str) -> Result<Option<String>, JsError> {
         let (kind, name) = split_key(key)?;
+        if kind == "meta" {
+            return self
+                .inner
+                .correspondents_json()
+                .map(Some)
+                .map_err(|e| JsError::new(&e.0));
+        }
         let b = self.inner.baseline();
         let p = if kind == "sender" {
             b.senders.get(name)
@@ -151,6 +164,12 @@ impl Engine {
     #[wasm_bindgen(js_name = putRecord)]
     pub fn put_record(&mut self, key: &str, json: &str) -> Result<(), JsError> {
         let (kind, name) = split_key(key)?;
+        if kind == "meta" {
+            return self
+                .inner
+                .put_correspondents_json(json)
+                .map_err(|e| JsError::new(&e.0));
+        }
         let profile: Profile = serde_json::from_str(json)
             .map_err(|e| JsError::new(&format!("record {key:?} is not a profile: {e}")))?;
         self.inner
