@@ -162,10 +162,10 @@ impl Style {
 
     /// Adds one message's profile; `memory` bounds how many recent messages dominate.
     pub fn learn(&mut self, v: &[f32], background: &[f32], memory: f32) {
-        if let Some(sim) = self.similarity_to(v, background) {
-            if self.count >= 2 {
-                self.similarity.push(sim);
-            }
+        if let Some(sim) = self.similarity_to(v, background)
+            && self.count >= 2
+        {
+            self.similarity.push(sim);
         }
         let mut c = if self.count == 0 {
             vec![0.0; STYLE_BINS]

@@ -136,7 +136,7 @@ fn supplier_mail(rng: &mut Lcg, n: usize, ts: i64) -> Vec<u8> {
         "Hi Sam,\n\n{} {}\n\n{}\n\nBest regards,\nAnna\n\n-- \nAnna Berg | Northwind Supplies\n\
          Customer accounts, +44 20 7946 0000\n",
         capitalise(open),
-        if n % 2 == 0 {
+        if n.is_multiple_of(2) {
             "Everything is on schedule."
         } else {
             "Thank you for your patience."
@@ -185,7 +185,11 @@ fn colleague_mail(rng: &mut Lcg, n: usize, ts: i64) -> Vec<u8> {
 }
 
 fn owner_mail(rng: &mut Lcg, n: usize, ts: i64) -> Vec<u8> {
-    let to = if n % 2 == 0 { SUPPLIER } else { COLLEAGUE };
+    let to = if n.is_multiple_of(2) {
+        SUPPLIER
+    } else {
+        COLLEAGUE
+    };
     let text = rng.pick(&[
         "Thanks, that works for us.",
         "Noted, see you then.",

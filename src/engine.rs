@@ -68,9 +68,10 @@ impl Engine {
             return Report::sent(&f);
         }
         let report = score::score(&self.baseline, &f);
-        if report.action == Action::None {
-            self.learn(&f);
-        } else if report.risk < 0.5 && self.note_unfamiliar(&f) {
+        // A clean but unusual message is learned once its novelty has recurred enough.
+        let is_accepted =
+            report.action == Action::None || (report.risk < 0.5 && self.note_unfamiliar(&f));
+        if is_accepted {
             self.learn(&f);
         }
         report

@@ -332,10 +332,10 @@ fn route_tokens(m: &Message) -> Vec<String> {
         }
         out.extend(hop.from_ip.and_then(ip_prefix));
     }
-    if let Some(ip) = m.originating_ip.as_deref() {
-        if let Ok(ip) = ip.trim_matches(['[', ']', ' ']).parse::<IpAddr>() {
-            out.extend(ip_prefix(ip));
-        }
+    if let Some(ip) = m.originating_ip.as_deref()
+        && let Ok(ip) = ip.trim_matches(['[', ']', ' ']).parse::<IpAddr>()
+    {
+        out.extend(ip_prefix(ip));
     }
     out.sort();
     out.dedup();

@@ -7,6 +7,7 @@
 //! them together with the rule for learning. The core does no I/O and never panics on input.
 
 #![deny(clippy::unwrap_used)]
+#![cfg_attr(test, allow(clippy::unwrap_used))]
 
 pub mod baseline;
 pub mod demo;

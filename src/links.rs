@@ -27,10 +27,11 @@ pub struct Link {
 pub fn extract(m: &Message) -> Vec<Link> {
     let mut links: Vec<Link> = Vec::new();
     let mut push = |link: Option<Link>| {
-        if let Some(link) = link {
-            if links.len() < MAX_LINKS && !links.iter().any(|l| l.href == link.href) {
-                links.push(link);
-            }
+        if let Some(link) = link
+            && links.len() < MAX_LINKS
+            && !links.iter().any(|l| l.href == link.href)
+        {
+            links.push(link);
         }
     };
     for a in &m.anchors {

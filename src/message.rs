@@ -186,10 +186,8 @@ fn read_header(m: &mut Message, name: &str, value: &HeaderValue) {
                 });
             }
         }
-        "x-mailer" | "user-agent" => {
-            if m.client.is_none() {
-                m.client = header_text(value);
-            }
+        "x-mailer" | "user-agent" if m.client.is_none() => {
+            m.client = header_text(value);
         }
         "x-originating-ip" => m.originating_ip = header_text(value),
         "authentication-results" => {
@@ -241,18 +239,19 @@ fn resolve_author(m: &Message, list_post: Option<&str>) -> Mailbox {
     });
     let is_list_from = list_address.as_deref().is_some_and(|l| l == from.address)
         || from.name.to_lowercase().contains(" via ");
-    if is_list_from && from.name.to_lowercase().contains(" via ") {
-        if let Some(reply) = m.reply_to.iter().find(|r| r.address != from.address) {
-            let name = from
-                .name
-                .rsplit_once(" via ")
-                .map(|(n, _)| n.trim())
-                .unwrap_or("");
-            return Mailbox {
-                address: reply.address.clone(),
-                name: name.to_string(),
-            };
-        }
+    if is_list_from
+        && from.name.to_lowercase().contains(" via ")
+        && let Some(reply) = m.reply_to.iter().find(|r| r.address != from.address)
+    {
+        let name = from
+            .name
+            .rsplit_once(" via ")
+            .map(|(n, _)| n.trim())
+            .unwrap_or("");
+        return Mailbox {
+            address: reply.address.clone(),
+            name: name.to_string(),
+        };
     }
     from.clone()
 }

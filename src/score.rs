@@ -244,33 +244,26 @@ fn behaviour(t: &mut Tally, p: &Profile, f: &Features, background: &[f32], scale
             let z = (m.mean as f64 - sim as f64) / sd;
             let length = (f.author_chars as f64 / STYLE_FULL_CHARS).min(1.0);
             let strength = ((z - 1.0).max(0.0) * 0.9).min(MAX_SURPRISE) * length.sqrt();
-            if std::env::var("FAMILIAR_DEBUG_STYLE").is_ok() {
-                t.add(
-                    &signals::NEW_STYLE,
-                    0.01 + strength * scale,
-                    Some(format!("z={z:.2} len={}", f.author_chars)),
-                );
-            } else {
-                t.add(&signals::NEW_STYLE, strength * scale, None);
-            }
+            t.add(&signals::NEW_STYLE, strength * scale, None);
         }
     }
-    if let Some(stats) = &f.formatting {
-        if p.formatting.len() == stats.len() && p.formatting[0].n >= 5 {
-            // Root mean square of the clipped z-scores: several small shifts add up.
-            let mut sum = 0.0;
-            for (m, x) in p.formatting.iter().zip(stats) {
-                let sd = (m.variance() as f64)
-                    .sqrt()
-                    .max(0.05 * (m.mean as f64).abs())
-                    .max(0.02);
-                let z = ((*x as f64 - m.mean as f64) / sd).clamp(-4.0, 4.0);
-                sum += z * z;
-            }
-            let rms = (sum / stats.len() as f64).sqrt();
-            let strength = ((rms - 1.2).max(0.0) * 1.2).min(MAX_SURPRISE);
-            t.add(&signals::NEW_FORMATTING, strength * scale, None);
+    if let Some(stats) = &f.formatting
+        && p.formatting.len() == stats.len()
+        && p.formatting[0].n >= 5
+    {
+        // Root mean square of the clipped z-scores: several small shifts add up.
+        let mut sum = 0.0;
+        for (m, x) in p.formatting.iter().zip(stats) {
+            let sd = (m.variance() as f64)
+                .sqrt()
+                .max(0.05 * (m.mean as f64).abs())
+                .max(0.02);
+            let z = ((*x as f64 - m.mean as f64) / sd).clamp(-4.0, 4.0);
+            sum += z * z;
         }
+        let rms = (sum / stats.len() as f64).sqrt();
+        let strength = ((rms - 1.2).max(0.0) * 1.2).min(MAX_SURPRISE);
+        t.add(&signals::NEW_FORMATTING, strength * scale, None);
     }
     if let Some(h) = f.local_hour {
         let total: u32 = p.hours.iter().map(|&c| c as u32).sum();
@@ -278,7 +271,7 @@ fn behaviour(t: &mut Tally, p: &Profile, f: &Features, background: &[f32], scale
             let at = |i: i32| p.hours[(i.rem_euclid(24)) as usize] as f64;
             let h = h as i32;
             let near = (at(h - 1) + 2.0 * at(h) + at(h + 1) + 0.5) / (4.0 * total as f64 + 12.0);
-            let surprise = (-(near * 24.0).ln() - 1.0).max(0.0).min(MAX_SURPRISE);
+            let surprise = (-(near * 24.0).ln() - 1.0).clamp(0.0, MAX_SURPRISE);
             t.add(
                 &signals::ODD_HOUR,
                 surprise * scale,

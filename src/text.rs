@@ -67,10 +67,10 @@ pub fn html_to_text(html: &str) -> Html {
             }
             "br" | "/p" | "/div" | "/tr" | "/li" | "/h1" | "/h2" | "/h3" | "/table"
             | "/blockquote" | "hr" => out.text.push('\n'),
-            "p" | "div" | "tr" | "li" | "blockquote" => {
-                if !out.text.ends_with('\n') && !out.text.is_empty() {
-                    out.text.push('\n');
-                }
+            "p" | "div" | "tr" | "li" | "blockquote"
+                if !out.text.ends_with('\n') && !out.text.is_empty() =>
+            {
+                out.text.push('\n');
             }
             "td" => out.text.push(' '),
             "a" | "area" => {
@@ -89,10 +89,10 @@ pub fn html_to_text(html: &str) -> Html {
                     .push(attribute(tag, "action").unwrap_or_default());
             }
             "meta" => {
-                if attribute(tag, "name").is_some_and(|n| n.eq_ignore_ascii_case("generator")) {
-                    if let Some(content) = attribute(tag, "content") {
-                        out.dialect.push(format!("gen:{}", letters_only(&content)));
-                    }
+                if attribute(tag, "name").is_some_and(|n| n.eq_ignore_ascii_case("generator"))
+                    && let Some(content) = attribute(tag, "content")
+                {
+                    out.dialect.push(format!("gen:{}", letters_only(&content)));
                 }
             }
             _ => {}
