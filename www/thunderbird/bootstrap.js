@@ -71,7 +71,11 @@ export async function stop(status) {
     await running;
   } else {
     const progress = await readProgress();
-    await saveProgress({ ...progress, status, elapsedMs: status === "cancelled" ? 0 : progress.elapsedMs });
+    await saveProgress({
+      ...progress,
+      status,
+      elapsedMs: status === "cancelled" ? 0 : progress.elapsedMs,
+    });
   }
 }
 

@@ -3,7 +3,13 @@
 // does the work; this page sends it commands and draws the progress it stores.
 
 import { COMMANDS, command } from "../protocol.js";
-import { PROGRESS_KEY, allFolders, isDefaultFolder, readProgress, readSettings } from "../settings.js";
+import {
+  PROGRESS_KEY,
+  allFolders,
+  isDefaultFolder,
+  readProgress,
+  readSettings,
+} from "../settings.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -101,11 +107,26 @@ function download(name, text) {
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
-$("enable").addEventListener("click", guard(() => send(COMMANDS.OPT_IN, { folderIds: chosenFolderIds() })));
-$("disable").addEventListener("click", guard(() => send(COMMANDS.OPT_OUT)));
-$("pause").addEventListener("click", guard(() => send(COMMANDS.PAUSE)));
-$("resume").addEventListener("click", guard(() => send(COMMANDS.RESUME)));
-$("cancel").addEventListener("click", guard(() => send(COMMANDS.CANCEL)));
+$("enable").addEventListener(
+  "click",
+  guard(() => send(COMMANDS.OPT_IN, { folderIds: chosenFolderIds() })),
+);
+$("disable").addEventListener(
+  "click",
+  guard(() => send(COMMANDS.OPT_OUT)),
+);
+$("pause").addEventListener(
+  "click",
+  guard(() => send(COMMANDS.PAUSE)),
+);
+$("resume").addEventListener(
+  "click",
+  guard(() => send(COMMANDS.RESUME)),
+);
+$("cancel").addEventListener(
+  "click",
+  guard(() => send(COMMANDS.CANCEL)),
+);
 $("move-held").addEventListener("change", (event) =>
   messenger.storage.local.set({ moveHeld: event.target.checked }),
 );
