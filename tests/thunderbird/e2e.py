@@ -22,7 +22,6 @@ import time
 import zipfile
 from pathlib import Path
 
-from marionette_driver import By
 from marionette_driver.marionette import Marionette
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -242,6 +241,15 @@ SELECT_MESSAGE = """
   return -1;
 """
 
+# Clicks the banner's "This is normal for ..." button in the message pane.
+CLICK_NORMAL = """
+  const about3Pane = document.getElementById("tabmail").currentAbout3Pane;
+  const doc = about3Pane.messageBrowser.contentWindow.getMessagePaneBrowser().contentDocument;
+  const button = doc?.querySelector(".familiar-host .familiar-primary");
+  button?.click();
+  return Boolean(button);
+"""
+
 # The familiar host element in the message pane, as the user would read it.
 READ_PANE = """
   const tabmail = document.getElementById("tabmail");
@@ -286,6 +294,15 @@ def opt_in_through_options_page(client):
       d.getElementById("enable").click();
       return checked;
     }""")
+
+
+# Asks the options page to fetch a remote address and reports what its CSP said about it.
+TRY_REMOTE_FETCH = """(content) => new Promise((resolve) => {
+  content.document.addEventListener("securitypolicyviolation", (event) =>
+    resolve(`refused by ${event.violatedDirective}`));
+  content.fetch("http://192.0.2.1/familiar").then(() => resolve("fetched"), () => {});
+  content.setTimeout(() => resolve("no CSP violation"), 5000);
+})"""
 
 
 def read_progress(client):
@@ -375,13 +392,25 @@ def main():
                       pane.get("host") is True and not pane.get("banner"), pane.get("state"))
                 check("it shows the quiet known-correspondent mark", pane.get("known") is True)
 
+        index = client.execute_script(SELECT_MESSAGE, script_args=["Statement of account"])
+        wait_for("banner", BANNER_S, lambda: client.execute_script(READ_PANE).get("state") == "hold")
+        clicked = client.execute_script(CLICK_NORMAL)
+        learned = wait_for("learned", BANNER_S,
+                           lambda: client.execute_script(READ_PANE).get("state") == "learned")
+        check("'This is normal for' teaches the baseline without an error",
+              clicked and bool(learned), client.execute_script(READ_PANE).get("state"))
+
+        refused = in_options_page(client, TRY_REMOTE_FETCH)
+        check("the add-on's CSP refuses a remote fetch", str(refused).startswith("refused"),
+              str(refused))
+
         requests = client.execute_script("return globalThis.familiarRequests;",
                                           new_sandbox=False, sandbox="familiar")
         check("the add-on made no network requests", requests == [], str(requests))
     finally:
         if client:
             try:
-                client.quit(in_app=False) if False else client.delete_session()
+                client.delete_session()
             except Exception:
                 pass
         thunderbird.terminate()
