@@ -69,16 +69,16 @@ export async function stop(status) {
   if (running) {
     stopAs = status;
     await running;
-  } else {
-    const progress = await readProgress();
+    return;
+  }
+  // A pass left "running" by a restart, or a paused one, can still be stopped; a finished
+  // one stays finished.
+  const progress = await readProgress();
+  if (progress.status === "running" || progress.status === "paused") {
     await saveProgress({
       ...progress,
       status,
       elapsedMs: status === "cancelled" ? 0 : progress.elapsedMs,
     });
   }
-}
-
-export function isRunning() {
-  return running !== null;
 }
