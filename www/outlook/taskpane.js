@@ -108,7 +108,8 @@ function notScored(reason) {
   say("");
 }
 
-function showReport(item, raw, report) {
+/** Shows the banner and the notification; resolves once Outlook has answered. */
+async function showReport(item, raw, report) {
   const who = senderLabel(report);
   renderBanner($("banner"), report, {
     onNormal: () =>
@@ -120,7 +121,7 @@ function showReport(item, raw, report) {
         }
         const again = await run(raw, (e) => e.score(raw));
         if (again) {
-          showReport(item, raw, again);
+          await showReport(item, raw, again);
         }
         say(`Learned: mail like this is normal for ${who}.`);
         await showCount();
@@ -136,10 +137,12 @@ function showReport(item, raw, report) {
       }),
   });
 
-  showVerdict(item, report).catch((error) => {
+  try {
+    await showVerdict(item, report);
+  } catch (error) {
     debug("notification failed", error);
     say("Outlook did not show the verdict in its message bar; it is shown here only.");
-  });
+  }
 }
 
 /** Scores the open message: learns from it the first time, only scores it after that. */
@@ -186,8 +189,8 @@ async function checkItem() {
   if (!isKnown) {
     settings.markSeen(id || report.message_id);
   }
-  showReport(item, raw, report);
   say("");
+  await showReport(item, raw, report);
   await showCount();
 }
 
