@@ -222,6 +222,9 @@ pub fn is_freemail(domain: &str) -> bool {
 
 /// The Unicode form of a host that may be written in punycode (`xn--`).
 pub fn unicode_host(host: &str) -> String {
+    if host.is_ascii() && !host.contains("xn--") {
+        return host.to_string();
+    }
     let (unicode, result) = idna::domain_to_unicode(host);
     if result.is_ok() {
         unicode
@@ -386,10 +389,17 @@ pub fn is_lookalike(candidate: &str, known: &str) -> bool {
     if candidate == known || candidate.is_empty() || known.is_empty() {
         return false;
     }
+    let labels = (first_label(&candidate), first_label(&known));
+    // Names of very different lengths are neither one edit apart nor look-alikes.
+    if let (Some(c), Some(k)) = &labels
+        && c.chars().count().abs_diff(k.chars().count()) > 3
+    {
+        return false;
+    }
     if skeleton_of(&candidate) == skeleton_of(&known) {
         return true;
     }
-    let (Some(c_label), Some(k_label)) = (first_label(&candidate), first_label(&known)) else {
+    let (Some(c_label), Some(k_label)) = labels else {
         return false;
     };
     if c_label == k_label {

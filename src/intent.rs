@@ -3,6 +3,10 @@
 //! their own account was misused. Phrase lists are English plus a few common European
 //! forms; matching is on lowercase text with white space folded.
 
+use std::sync::OnceLock;
+
+use aho_corasick::AhoCorasick;
+
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Intents {
     pub credential: bool,
@@ -297,19 +301,67 @@ const ACCOUNT_NOUNS: &[&str] = &[
     "your card",
 ];
 
+/// The phrase lists in one automaton, so that a message is scanned once however many
+/// phrases there are; each pattern remembers which list it came from.
+fn matcher() -> Option<&'static (AhoCorasick, Vec<usize>)> {
+    static MATCHER: OnceLock<Option<(AhoCorasick, Vec<usize>)>> = OnceLock::new();
+    let built = MATCHER.get_or_init(|| {
+        let mut patterns = Vec::new();
+        let mut lists = Vec::new();
+        for (i, list) in LISTS.iter().enumerate() {
+            for p in *list {
+                patterns.push(*p);
+                lists.push(i);
+            }
+        }
+        AhoCorasick::new(&patterns)
+            .ok()
+            .map(|automaton| (automaton, lists))
+    });
+    built.as_ref()
+}
+
+const LISTS: [&[&str]; 10] = [
+    CREDENTIAL,
+    PAYMENT,
+    SHARE,
+    URGENCY,
+    COMPROMISED,
+    IGNORE,
+    MONEY_BAIT,
+    BULK,
+    ACCOUNT_VERBS,
+    ACCOUNT_NOUNS,
+];
+
 pub fn read(text: &str, subject: &str) -> Intents {
     let folded = fold(&format!("{subject}\n{text}"));
-    let has = |list: &[&str]| list.iter().any(|p| folded.contains(p));
-    let account_check = has(ACCOUNT_VERBS) && has(ACCOUNT_NOUNS);
-    let account_warning = has(COMPROMISED) && has(IGNORE);
+    let mut found = [false; LISTS.len()];
+    if let Some((automaton, lists)) = matcher() {
+        for m in automaton.find_overlapping_iter(&folded) {
+            found[lists[m.pattern().as_usize()]] = true;
+        }
+    }
+    let [
+        credential,
+        payment,
+        share,
+        urgency,
+        compromised,
+        ignore,
+        money,
+        bulk,
+        verbs,
+        nouns,
+    ] = found;
     Intents {
-        credential: has(CREDENTIAL) || account_check,
-        payment_change: has(PAYMENT),
-        share_lure: has(SHARE),
-        urgency: has(URGENCY),
-        account_warning,
-        money_bait: has(MONEY_BAIT),
-        bulk: has(BULK),
+        credential: credential || (verbs && nouns),
+        payment_change: payment,
+        share_lure: share,
+        urgency,
+        account_warning: compromised && ignore,
+        money_bait: money,
+        bulk,
     }
 }
 

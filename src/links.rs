@@ -51,6 +51,14 @@ pub fn urls_in_text(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     for word in text.split(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '"' | '(' | ')'))
     {
+        // Most words are plain words: a cheap test for ':' or a leading "www" first.
+        let may_be_url = word.contains(':')
+            || word
+                .get(..4)
+                .is_some_and(|w| w.eq_ignore_ascii_case("www."));
+        if !may_be_url {
+            continue;
+        }
         let lower = word.to_ascii_lowercase();
         let start = lower.find("https://").or_else(|| lower.find("http://"));
         let candidate = match start {

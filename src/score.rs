@@ -19,6 +19,9 @@ pub const HOLD_AT: f64 = 80.0;
 const FULL_HISTORY: f64 = 12.0;
 /// A surprise (in nats) above this adds nothing more: one odd trait is not proof.
 const MAX_SURPRISE: f64 = 4.0;
+/// Organisations with at least this much learned mail are the ones look-alikes are
+/// checked against.
+const LOOKALIKE_MIN_MESSAGES: u32 = 10;
 /// Style needs this much of the author's own text to be judged with full weight.
 const STYLE_FULL_CHARS: f64 = 400.0;
 
@@ -307,13 +310,12 @@ fn content(t: &mut Tally, baseline: &Baseline, p: Option<&Profile>, f: &Features
         p.and_then(|p| p.trait_stats(Trait::LinkDomains))
             .is_some_and(|s| s.contains(crate::features::hash(registrable)))
     };
-    let known_domains: Vec<&str> = baseline
-        .domains
-        .iter()
-        .filter(|(_, d)| d.messages >= 3)
-        .map(|(k, _)| k.as_str())
-        .chain(std::iter::once(f.sender_domain.as_str()))
-        .collect();
+    let is_known_domain =
+        |d: &str| d == f.sender_domain || baseline.domains.get(d).is_some_and(|p| p.messages >= 3);
+    // Look-alikes are sought among the organisations the reader hears from often: those
+    // are the ones worth imitating, and comparing with every domain ever seen would cost
+    // time on every message.
+    let mut imitable: Option<Vec<&str>> = None;
 
     for link in &f.links {
         if link.is_script {
@@ -336,9 +338,17 @@ fn content(t: &mut Tally, baseline: &Baseline, p: Option<&Profile>, f: &Features
         if link.is_text_mismatch {
             t.add(&signals::DECEPTIVE_LINK, 1.0, Some(host.to_string()));
         }
-        let is_known = known_domains.contains(&link.registrable.as_str());
-        let imitates = !is_known
-            && known_domains
+        let imitates = !is_known_domain(&link.registrable)
+            && imitable
+                .get_or_insert_with(|| {
+                    baseline
+                        .domains
+                        .iter()
+                        .filter(|(_, d)| d.messages >= LOOKALIKE_MIN_MESSAGES)
+                        .map(|(k, _)| k.as_str())
+                        .chain(std::iter::once(f.sender_domain.as_str()))
+                        .collect()
+                })
                 .iter()
                 .any(|k| domains::is_lookalike(&link.registrable, k));
         if link.is_non_ascii || imitates {

@@ -490,9 +490,15 @@ pub fn language(text: &str) -> &'static str {
         if word.is_empty() || word.len() > 8 {
             continue;
         }
-        let lower = word.to_lowercase();
+        let lower;
+        let word = if word.bytes().all(|b| b.is_ascii_lowercase()) {
+            word
+        } else {
+            lower = word.to_lowercase();
+            lower.as_str()
+        };
         for (i, (_, words)) in STOPWORDS.iter().enumerate() {
-            if words.contains(&lower.as_str()) {
+            if words.contains(&word) {
                 counts[i] += 1;
             }
         }
