@@ -1,7 +1,13 @@
 // Shared set-up for the Outlook task pane tests: the local server, a fresh Chromium that
 // refuses (and records) every request beyond 127.0.0.1, the demo mailbox and a baseline
 // learned from it, and the steps each test repeats with the Outlook test double.
+import { execFile } from "node:child_process";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
 import { launchChromium } from "../../scripts/chromium.mjs";
 import { buildOutlook } from "../../scripts/outlook-build.mjs";
 import { startServer } from "../../scripts/serve.mjs";
@@ -52,6 +58,42 @@ export function demoBaseline() {
     return engine.exportBaseline();
   } finally {
     engine.free();
+  }
+}
+
+/** The learned part of the example mailbox as an mbox file (">From " quoted, mboxrd). */
+function learnedMbox() {
+  return familiar
+    .demoMailbox()
+    .map((raw) => decoder.decode(raw))
+    .filter((eml) => !HELD_OUT.includes(subjectOf(eml)))
+    .map((eml) => {
+      const body = eml.replace(/\r\n/g, "\n").replace(/^(>*From )/gm, ">$1");
+      return `From familiar@example Thu Jan  1 00:00:00 1970\n${body.replace(/\n*$/, "\n")}\n`;
+    })
+    .join("");
+}
+
+/**
+ * The same baseline written by the command line: `familiar replay FILE --baseline OUT`,
+ * built with cargo from this checkout.
+ */
+export async function cliBaseline() {
+  const run = promisify(execFile);
+  const root = fileURLToPath(new URL("../../", import.meta.url));
+  await run("cargo", ["build", "--quiet", "--bin", "familiar"], { cwd: root });
+  const folder = await mkdtemp(join(tmpdir(), "familiar-cli-"));
+  try {
+    const mbox = join(folder, "learned.mbox");
+    const out = join(folder, "baseline.json");
+    await writeFile(mbox, learnedMbox());
+    const cli = join(root, "target/debug/familiar");
+    await run(cli, ["replay", mbox, "--baseline", out, "--me", OWNER], {
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    return await readFile(out, "utf8");
+  } finally {
+    await rm(folder, { recursive: true, force: true });
   }
 }
 

@@ -9,6 +9,7 @@ import {
   WARNING,
   act,
   agree,
+  cliBaseline,
   banner,
   demoBaseline,
   importBaseline,
@@ -232,6 +233,16 @@ test("export, erase and import round-trip the baseline", async () => {
   assert.match(await page.textContent("#status"), /not a familiar baseline/);
   await importBaseline(page, JSON.stringify(exported));
   assert.equal((await banner(page)).action, "hold");
+  await page.close();
+});
+
+test("a baseline written by the command line imports and judges alike", async () => {
+  const page = await openPane(s, { messages: [messageWithSubject(HIJACKED)] });
+  await agree(page);
+  await importBaseline(page, await cliBaseline());
+  assert.match(await page.textContent("#status"), /Baseline imported/);
+  assert.equal((await banner(page)).action, "hold");
+  assert.match((await banner(page)).text, /Out of Character/);
   await page.close();
 });
 
