@@ -246,6 +246,31 @@ test("a baseline written by the command line imports and judges alike", async ()
   await page.close();
 });
 
+test("the double refuses what Outlook refuses, so the tests above mean something", async () => {
+  const page = await openPane(s, { messages: [FIRST_CONTACT] });
+  const results = await page.evaluate(async () => {
+    const { notificationMessages } = Office.context.mailbox.item;
+    const replace = (key, message) =>
+      new Promise((resolve) =>
+        notificationMessages.replaceAsync(
+          key,
+          { type: "informationalMessage", message, icon: "Icon.16x16", persistent: false },
+          (result) => resolve(result.status),
+        ),
+      );
+    const tooLong = await replace("long", "x".repeat(151));
+    const five = [];
+    for (const key of ["k1", "k2", "k3", "k4", "k5", "k6"]) {
+      five.push(await replace(key, "short"));
+    }
+    return { tooLong, five };
+  });
+  assert.equal(results.tooLong, "failed");
+  assert.deepEqual(results.five, [...Array(5).fill("succeeded"), "failed"]);
+  assert.equal((await violations(page)).length, 2);
+  await page.close();
+});
+
 async function streamText(stream) {
   const chunks = [];
   for await (const chunk of stream) {
