@@ -61,12 +61,14 @@ export function demoBaseline() {
   }
 }
 
+/** The example mailbox's messages that the baseline learned, as text. */
+export function learnedMessages() {
+  return demoMessages().filter((eml) => !HELD_OUT.includes(subjectOf(eml)));
+}
+
 /** The learned part of the example mailbox as an mbox file (">From " quoted, mboxrd). */
 function learnedMbox() {
-  return familiar
-    .demoMailbox()
-    .map((raw) => decoder.decode(raw))
-    .filter((eml) => !HELD_OUT.includes(subjectOf(eml)))
+  return learnedMessages()
     .map((eml) => {
       const body = eml.replace(/\r\n/g, "\n").replace(/^(>*From )/gm, ">$1");
       return `From familiar@example Thu Jan  1 00:00:00 1970\n${body.replace(/\n*$/, "\n")}\n`;

@@ -13,6 +13,7 @@ import {
   banner,
   demoBaseline,
   importBaseline,
+  learnedMessages,
   messageWithSubject,
   notifications,
   openPane,
@@ -171,6 +172,21 @@ test("without Mailbox 1.14 the pane judges headers and body and says what it can
   assert.match(await page.textContent("#limits"), /attachments.*could not be judged/);
   assert.ok(["hold", "warn"].includes((await banner(page)).action));
   assert.equal((await notifications(page, 0)).length, 1);
+  await page.close();
+});
+
+test("mail learned in full is not flagged when Outlook gives only headers and body", async () => {
+  const ordinary = learnedMessages().filter((eml) => !/^From: .*sam@ourfirm/im.test(eml));
+  const page = await learnedPane(ordinary, { mailboxVersion: "1.8" });
+  const flagged = [];
+  for (let i = 0; i < ordinary.length; i += 1) {
+    await select(page, i);
+    const { action } = await banner(page);
+    if (action !== "none") {
+      flagged.push(`${action}: ${/^Subject: (.*)$/m.exec(ordinary[i])[1]}`);
+    }
+  }
+  assert.deepEqual(flagged, []);
   await page.close();
 });
 
