@@ -156,6 +156,10 @@ test("pinned, the pane follows the selection and learns each message once", asyn
   assert.equal((await notifications(page, 1)).length, 1);
   assert.equal((await notifications(page, 0)).length, 1);
 
+  // Two changes in a row: the pane ends on the message that is open, not on the one before.
+  await act(page, () => page.evaluate(() => (window.__outlook.open(1), window.__outlook.open(0))));
+  assert.equal((await banner(page)).action, "none");
+
   await select(page, null);
   assert.match(await page.textContent("#status"), /Select a message/);
   assert.equal(await page.locator("#banner .familiar-banner").count(), 0);

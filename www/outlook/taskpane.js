@@ -18,7 +18,8 @@ let settings = null;
 let partition = "";
 let engine = null;
 let store = null;
-let generation = 0;
+// Counts selection changes, so that a check finishing late does not show a stale message.
+let selection = 0;
 let queue = Promise.resolve();
 
 function debug(...args) {
@@ -145,9 +146,22 @@ async function showReport(item, raw, report) {
   }
 }
 
-/** Scores the open message: learns from it the first time, only scores it after that. */
+/** The Message-ID a message is remembered by: Outlook's, or the one in its own headers. */
+function messageIdOf(item, raw) {
+  if (item.internetMessageId) {
+    return item.internetMessageId;
+  }
+  const head = new TextDecoder().decode(raw.subarray(0, 64 * 1024)).split(/\r?\n\r?\n/, 1)[0];
+  return /^message-id:\s*(\S+)/im.exec(head)?.[1] ?? "";
+}
+
+/**
+ * Scores the open message: learns from it the first time, only scores it after that. When
+ * the selection moves on meanwhile, the result is not shown: the next check is queued.
+ */
 async function checkItem() {
-  const token = ++generation;
+  const shown = selection;
+  const isCurrent = () => shown === selection;
   const item = office.context.mailbox.item;
   $("limits").hidden = true;
   if (!item) {
@@ -162,33 +176,29 @@ async function checkItem() {
     message = await readMessage(office, item);
   } catch (error) {
     debug("could not read the message", error);
-    if (token === generation) {
+    if (isCurrent()) {
       notScored("Outlook did not hand it to familiar; open it again to retry.");
     }
     return;
   }
-  if (token !== generation) {
-    return;
-  }
 
   const { raw, isApproximate } = message;
-  $("limits").textContent = APPROXIMATE_LIMITS;
-  $("limits").hidden = !isApproximate;
-
-  const id = item.internetMessageId ?? "";
+  const id = messageIdOf(item, raw);
   const isKnown = settings.hasSeen(id);
   const report = await run(raw, (e) => (isKnown ? e.score(raw) : e.process(raw)));
-  if (token !== generation) {
+  if (report && !isKnown) {
+    settings.markSeen(id);
+  }
+  if (!isCurrent()) {
     return;
   }
   if (!report) {
-    notScored("familiar could not read its structure.");
+    notScored("familiar could not score it here; what it learned before is unchanged.");
     return;
   }
 
-  if (!isKnown) {
-    settings.markSeen(id || report.message_id);
-  }
+  $("limits").textContent = APPROXIMATE_LIMITS;
+  $("limits").hidden = !isApproximate;
   say("");
   await showReport(item, raw, report);
   await showCount();
@@ -283,6 +293,7 @@ async function main() {
   settings = new Settings(globalThis.localStorage, partition);
   wireTools();
   mailbox.addHandlerAsync(ITEM_CHANGED, () => {
+    selection += 1;
     if (settings.hasAgreed()) {
       enqueue(checkItem);
     }
