@@ -11,7 +11,7 @@ use crate::features::{Features, Trait};
 use crate::signals::{self, Family, Signal, Tag};
 
 /// Log-odds of a message before any signal: most mail is fine.
-const PRIOR_LOGIT: f64 = -5.0;
+const PRIOR_LOGIT: f64 = -5.2;
 /// Scores at or above which a banner warns, and at or above which mail is held.
 pub const WARN_AT: f64 = 50.0;
 pub const HOLD_AT: f64 = 80.0;
@@ -407,7 +407,18 @@ fn content(t: &mut Tally, baseline: &Baseline, p: Option<&Profile>, f: &Features
                     .iter()
                     .all(|k| s.contains(*k))
             });
-        let strength = if known_kind { 0.3 } else { 1.0 };
+        // Archives are everyday currency between engineers; active content is not.
+        let only_archives = f.risky_attachments.iter().all(|name| {
+            let lower = name.to_ascii_lowercase();
+            [".zip", ".gz", ".tgz", ".7z", ".rar", ".tar"]
+                .iter()
+                .any(|e| lower.ends_with(e))
+        });
+        let strength = match (known_kind, only_archives) {
+            (true, _) => 0.3,
+            (false, true) => 0.5,
+            (false, false) => 1.0,
+        };
         t.add(
             &signals::RISKY_ATTACHMENT,
             strength,
@@ -451,13 +462,9 @@ fn identity(t: &mut Tally, baseline: &Baseline, p: Option<&Profile>, f: &Feature
             Some(what.into()),
         );
     }
-    if let Some(d) = &f.reply_to_domain {
-        let usual = p
-            .and_then(|p| p.trait_stats(Trait::ReplyTo))
-            .is_some_and(|s| f.tokens(Trait::ReplyTo).iter().all(|k| s.contains(*k)));
-        if !usual {
-            t.add(&signals::REPLY_TO_ELSEWHERE, 1.0, Some(d.clone()));
-        }
+    // For a known sender the behavioural NEW_REPLY_TO already weighs a new reply address.
+    if let (Some(d), None) = (&f.reply_to_domain, p) {
+        t.add(&signals::REPLY_TO_ELSEWHERE, 1.0, Some(d.clone()));
     }
     if p.is_none() && !f.sender_domain.is_empty() && !domains::is_freemail(&f.sender_domain) {
         let imitated = baseline

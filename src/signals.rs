@@ -92,7 +92,7 @@ signals! {
     NEW_REPLY_TO = "BEHAVIOUR_NEW_REPLY_TO", Behaviour, 0.8,
         "Replies would go to an address this sender never used.",
         "a shared inbox or an assistant";
-    AUTH_FAILED = "IDENTITY_AUTH_FAILED", Identity, 2.0,
+    AUTH_FAILED = "IDENTITY_AUTH_FAILED", Identity, 1.5,
         "The sender's domain did not vouch for this message (DMARC/SPF failed), unlike before.",
         "forwarding or a misconfigured list";
     REPLY_TO_ELSEWHERE = "IDENTITY_REPLY_TO_ELSEWHERE", Identity, 1.0,
