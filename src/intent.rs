@@ -3,10 +3,6 @@
 //! their own account was misused. Phrase lists are English plus a few common European
 //! forms; matching is on lowercase text with white space folded.
 
-use std::sync::OnceLock;
-
-use aho_corasick::AhoCorasick;
-
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Intents {
     pub credential: bool,
@@ -301,26 +297,6 @@ const ACCOUNT_NOUNS: &[&str] = &[
     "your card",
 ];
 
-/// The phrase lists in one automaton, so that a message is scanned once however many
-/// phrases there are; each pattern remembers which list it came from.
-fn matcher() -> Option<&'static (AhoCorasick, Vec<usize>)> {
-    static MATCHER: OnceLock<Option<(AhoCorasick, Vec<usize>)>> = OnceLock::new();
-    let built = MATCHER.get_or_init(|| {
-        let mut patterns = Vec::new();
-        let mut lists = Vec::new();
-        for (i, list) in LISTS.iter().enumerate() {
-            for p in *list {
-                patterns.push(*p);
-                lists.push(i);
-            }
-        }
-        AhoCorasick::new(&patterns)
-            .ok()
-            .map(|automaton| (automaton, lists))
-    });
-    built.as_ref()
-}
-
 const LISTS: [&[&str]; 10] = [
     CREDENTIAL,
     PAYMENT,
@@ -336,12 +312,9 @@ const LISTS: [&[&str]; 10] = [
 
 pub fn read(text: &str, subject: &str) -> Intents {
     let folded = fold(&format!("{subject}\n{text}"));
-    let mut found = [false; LISTS.len()];
-    if let Some((automaton, lists)) = matcher() {
-        for m in automaton.find_overlapping_iter(&folded) {
-            found[lists[m.pattern().as_usize()]] = true;
-        }
-    }
+    // A plain scan per phrase: a multi-pattern automaton would be faster but costs more
+    // WebAssembly bytes than the whole of this module's phrase matching saves in time.
+    let found = LISTS.map(|list| list.iter().any(|p| folded.contains(p)));
     let [
         credential,
         payment,
