@@ -462,9 +462,18 @@ fn identity(t: &mut Tally, baseline: &Baseline, p: Option<&Profile>, f: &Feature
             Some(what.into()),
         );
     }
-    // For a known sender the behavioural NEW_REPLY_TO already weighs a new reply address.
-    if let (Some(d), None) = (&f.reply_to_domain, p) {
-        t.add(&signals::REPLY_TO_ELSEWHERE, 1.0, Some(d.clone()));
+    // For a sender with a long history the behavioural NEW_REPLY_TO weighs a new reply
+    // address; this identity signal covers the thin part of the history.
+    if let Some(d) = &f.reply_to_domain {
+        let usual = p
+            .and_then(|p| p.trait_stats(Trait::ReplyTo))
+            .is_some_and(|s| f.tokens(Trait::ReplyTo).iter().all(|k| s.contains(*k)));
+        let strength = match p {
+            _ if usual => 0.0,
+            Some(p) => 1.0 - confidence(p),
+            None => 1.0,
+        };
+        t.add(&signals::REPLY_TO_ELSEWHERE, strength, Some(d.clone()));
     }
     if p.is_none() && !f.sender_domain.is_empty() && !domains::is_freemail(&f.sender_domain) {
         let imitated = baseline

@@ -5,7 +5,7 @@
 use wasm_bindgen::prelude::*;
 
 use crate::baseline::{Baseline, Profile};
-use crate::engine::Engine as CoreEngine;
+use crate::engine::{CORRESPONDENTS_KEY, Engine as CoreEngine};
 use crate::{demo, mailbox, signals};
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -181,7 +181,10 @@ impl Engine {
     #[wasm_bindgen(js_name = dropRecord)]
     pub fn drop_record(&mut self, key: &str) -> Result<(), JsError> {
         let (kind, name) = split_key(key)?;
-        self.inner.drop_profile(kind == "sender", name);
+        // The correspondents record is small and every message may need it: it stays.
+        if kind != "meta" {
+            self.inner.drop_profile(kind == "sender", name);
+        }
         Ok(())
     }
 
@@ -192,6 +195,7 @@ impl Engine {
         let senders = b.senders.keys().map(|k| format!("sender:{k}"));
         senders
             .chain(b.domains.keys().map(|k| format!("domain:{k}")))
+            .chain(std::iter::once(CORRESPONDENTS_KEY.to_string()))
             .collect()
     }
 }
