@@ -193,7 +193,7 @@ pub fn extract(m: &Message) -> Features {
             },
         );
         if RISKY_EXTENSIONS.contains(&ext.as_str()) || a.content_type == "text/html" {
-            f.risky_attachments.push(a.name.chars().take(80).collect());
+            f.risky_attachments.push(clip(&a.name));
         }
     }
 
@@ -219,6 +219,17 @@ pub fn extract(m: &Message) -> Features {
     f.formatting = text::formatting(&author);
     f.intents = intent::read(&author, &m.subject);
     f.has_form = !m.form_actions.is_empty();
+    if f.intents.mentions_password && f.risky_attachments.is_empty() {
+        if let Some(a) = m.attachments.first() {
+            let name = if a.name.is_empty() {
+                a.content_type.as_str()
+            } else {
+                &a.name
+            };
+            f.risky_attachments
+                .push(format!("{} (with its password in the text)", clip(name)));
+        }
+    }
     f.action_link = f
         .links
         .iter()
@@ -425,6 +436,10 @@ fn is_call_to_action(text: &str) -> bool {
         && VERBS
             .iter()
             .any(|v| lower.starts_with(v) || lower.contains(&format!(" {v}")))
+}
+
+fn clip(name: &str) -> String {
+    name.chars().take(80).collect()
 }
 
 fn extension(name: &str) -> String {

@@ -11,6 +11,8 @@ pub struct Intents {
     pub urgency: bool,
     pub account_warning: bool,
     pub money_bait: bool,
+    /// The text gives a password, as senders of locked attachments do.
+    pub mentions_password: bool,
     /// Reads like bulk mail rather than a person writing.
     pub bulk: bool,
 }
@@ -297,7 +299,37 @@ const ACCOUNT_NOUNS: &[&str] = &[
     "your card",
 ];
 
-const LISTS: [&[&str]; 10] = [
+/// Callback scams: a charge or renewal the reader did not make, and a number to call.
+const CALLBACK: &[&str] = &[
+    "automatic renewal",
+    "auto-renewal",
+    "auto renewal",
+    "auto debit",
+    "will be charged",
+    "has been charged",
+    "have been charged",
+    "to cancel, call",
+    "to cancel call",
+    "call our support",
+    "support number",
+    "helpline",
+    "billing department",
+];
+
+/// A password in the text for an attachment: it keeps the file from gateway scanners.
+const ATTACHMENT_PASSWORD: &[&str] = &[
+    "password:",
+    "password is",
+    "pdf password",
+    "zip password",
+    "senha",
+    "passwort",
+    "kennwort",
+    "contraseña",
+    "mot de passe",
+];
+
+const LISTS: [&[&str]; 12] = [
     CREDENTIAL,
     PAYMENT,
     SHARE,
@@ -308,6 +340,8 @@ const LISTS: [&[&str]; 10] = [
     BULK,
     ACCOUNT_VERBS,
     ACCOUNT_NOUNS,
+    CALLBACK,
+    ATTACHMENT_PASSWORD,
 ];
 
 pub fn read(text: &str, subject: &str) -> Intents {
@@ -326,6 +360,8 @@ pub fn read(text: &str, subject: &str) -> Intents {
         bulk,
         verbs,
         nouns,
+        callback,
+        password,
     ] = found;
     Intents {
         credential: credential || (verbs && nouns),
@@ -333,8 +369,9 @@ pub fn read(text: &str, subject: &str) -> Intents {
         share_lure: share,
         urgency,
         account_warning: compromised && ignore,
-        money_bait: money,
+        money_bait: money || callback,
         bulk,
+        mentions_password: password,
     }
 }
 
