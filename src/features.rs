@@ -219,16 +219,17 @@ pub fn extract(m: &Message) -> Features {
     f.formatting = text::formatting(&author);
     f.intents = intent::read(&author, &m.subject);
     f.has_form = !m.form_actions.is_empty();
-    if f.intents.mentions_password && f.risky_attachments.is_empty() {
-        if let Some(a) = m.attachments.first() {
-            let name = if a.name.is_empty() {
-                a.content_type.as_str()
-            } else {
-                &a.name
-            };
-            f.risky_attachments
-                .push(format!("{} (with its password in the text)", clip(name)));
-        }
+    if f.intents.mentions_password
+        && f.risky_attachments.is_empty()
+        && let Some(a) = m.attachments.first()
+    {
+        let name = if a.name.is_empty() {
+            a.content_type.as_str()
+        } else {
+            &a.name
+        };
+        f.risky_attachments
+            .push(format!("{} (with its password in the text)", clip(name)));
     }
     f.action_link = f
         .links
