@@ -5,6 +5,8 @@
 //! colleagues, a newsletter and a new client write as usual. Generated, not stored, so that
 //! the story is readable here and costs no bytes in the WebAssembly module.
 
+use crate::mailbox;
+
 /// The mailbox owner.
 pub const OWNER: &str = "sam@ourfirm.example";
 
@@ -54,31 +56,21 @@ pub fn mailbox() -> Vec<Vec<u8>> {
 }
 
 fn date(ts: i64, offset_hours: i64) -> String {
-    const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
+    const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
     const MONTHS: [&str; 12] = [
         "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
     ];
     let local = ts + offset_hours * 3600;
-    let days = local.div_euclid(DAY);
-    let secs = local.rem_euclid(DAY);
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + if month <= 2 { 1 } else { 0 };
+    let c = mailbox::civil_time(local);
     format!(
         "{}, {} {} {} {:02}:{:02}:{:02} {}{:02}00",
-        DAYS[days.rem_euclid(7) as usize],
-        day,
-        MONTHS[(month - 1) as usize],
-        year,
-        secs / 3600,
-        secs % 3600 / 60,
-        secs % 60,
+        DAYS[c.weekday as usize],
+        c.day,
+        MONTHS[(c.month - 1) as usize],
+        c.year,
+        c.hour,
+        c.minute,
+        c.second,
         if offset_hours < 0 { '-' } else { '+' },
         offset_hours.abs()
     )

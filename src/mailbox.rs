@@ -41,6 +41,44 @@ pub fn chronological(dates: &[Option<i64>]) -> Vec<usize> {
     keyed.into_iter().map(|(_, i)| i).collect()
 }
 
+/// A moment on the calendar (proleptic Gregorian, no leap seconds).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Civil {
+    pub year: i64,
+    pub month: u32,
+    pub day: u32,
+    pub hour: u32,
+    pub minute: u32,
+    pub second: u32,
+    /// 0 = Monday … 6 = Sunday.
+    pub weekday: u32,
+}
+
+/// Calendar fields of seconds since the epoch (H. Hinnant's days-to-civil algorithm).
+pub fn civil_time(ts: i64) -> Civil {
+    let days = ts.div_euclid(86_400);
+    let secs = ts.rem_euclid(86_400) as u32;
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let year = yoe + era * 400 + if month <= 2 { 1 } else { 0 };
+    Civil {
+        year,
+        month,
+        day,
+        hour: secs / 3600,
+        minute: secs % 3600 / 60,
+        second: secs % 60,
+        // 1970-01-01 was a Thursday.
+        weekday: (days + 3).rem_euclid(7) as u32,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -52,6 +90,17 @@ mod tests {
         let msgs = split_mbox(mbox);
         assert_eq!(msgs.len(), 2);
         assert!(msgs[0].ends_with(b"From here\n"));
+    }
+
+    #[test]
+    fn civil_time_of_known_moments() {
+        let c = civil_time(1_767_571_200); // 2026-01-05, a Monday
+        assert_eq!((c.year, c.month, c.day, c.weekday), (2026, 1, 5, 0));
+        let leap = civil_time(951_825_600); // 2000-02-29 12:00
+        assert_eq!(
+            (leap.year, leap.month, leap.day, leap.hour),
+            (2000, 2, 29, 12)
+        );
     }
 
     #[test]

@@ -368,33 +368,21 @@ fn content(t: &mut Tally, baseline: &Baseline, p: Option<&Profile>, f: &Features
     }
     // A warning without links or files cannot be the lure it talks about.
     let is_plain_warning = i.account_warning && !carries;
-    if i.credential && carries && !is_plain_warning {
-        t.add(
+    // Requests weigh less from a sender who makes them routinely.
+    let requests = [
+        (
+            i.credential && carries,
             &signals::CREDENTIAL_REQUEST,
-            1.0 - habit(p, Ask::Credential).min(0.8),
-            None,
-        );
-    }
-    if i.payment_change && !is_plain_warning {
-        t.add(
-            &signals::PAYMENT_CHANGE,
-            1.0 - habit(p, Ask::Payment).min(0.8),
-            None,
-        );
-    }
-    if i.share_lure && carries && !is_plain_warning {
-        t.add(
-            &signals::SHARE_LURE,
-            1.0 - habit(p, Ask::Share).min(0.8),
-            None,
-        );
-    }
-    if i.money_bait && !is_plain_warning {
-        t.add(
-            &signals::MONEY_BAIT,
-            1.0 - habit(p, Ask::Payment).min(0.8),
-            None,
-        );
+            Ask::Credential,
+        ),
+        (i.payment_change, &signals::PAYMENT_CHANGE, Ask::Payment),
+        (i.share_lure && carries, &signals::SHARE_LURE, Ask::Share),
+        (i.money_bait, &signals::MONEY_BAIT, Ask::Payment),
+    ];
+    for (is_made, signal, ask) in requests {
+        if is_made && !is_plain_warning {
+            t.add(signal, 1.0 - habit(p, ask).min(0.8), None);
+        }
     }
     if i.urgency && (carries || i.payment_change) && !is_plain_warning {
         t.add(&signals::URGENCY, 1.0, None);
