@@ -24,7 +24,7 @@ mkdir -p "$stage/pkg" "$stage/shared"
 cp -R www/thunderbird/. "$stage/"
 rm -f "$stage/README.md"
 cp www/pkg/familiar.js www/pkg/familiar_bg.wasm "$stage/pkg/"
-cp www/shared/banner.js www/shared/banner.css www/shared/store.js "$stage/shared/"
+cp www/shared/banner.js www/shared/banner.css www/shared/store.js www/shared/page.js "$stage/shared/"
 
 # Python's zipfile is always here; a fixed timestamp keeps the archive reproducible.
 python3 - "$stage" "$xpi" <<'PY'

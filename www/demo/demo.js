@@ -5,6 +5,7 @@
 import init, { Engine, dateOf, demoMailbox, demoOwner } from "../pkg/familiar.js";
 import { renderBanner, senderLabel } from "../shared/banner.js";
 import { BaselineStore } from "../shared/store.js";
+import { download, isBroken } from "../shared/page.js";
 import { messagesFrom } from "./input.js";
 import { ConsoleTable } from "./table.js";
 
@@ -35,14 +36,6 @@ function showNotice(kind, text) {
 
 function nextTask() {
   return new Promise((resolve) => setTimeout(resolve, 0));
-}
-
-/** An engine that trapped or is stuck mid-call cannot be trusted again: replace it. */
-function isBroken(error) {
-  return (
-    error instanceof WebAssembly.RuntimeError ||
-    /recursive use|unsafe aliasing|null pointer|unreachable/i.test(String(error?.message))
-  );
 }
 
 async function freshEngine() {
@@ -167,15 +160,6 @@ async function loadExample() {
     return;
   }
   await replay(messages);
-}
-
-function download(name, text) {
-  const url = URL.createObjectURL(new Blob([text], { type: "application/json" }));
-  const a = document.createElement("a");
-  a.href = url;
-  a.download = name;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
 async function importFile(file) {

@@ -5,6 +5,7 @@
 import init, { Engine } from "../pkg/familiar.js";
 import { renderBanner, senderLabel } from "../shared/banner.js";
 import { BaselineStore } from "../shared/store.js";
+import { download, isBroken } from "../shared/page.js";
 import { APPROXIMATE_LIMITS, readMessage, showVerdict } from "./office-item.js";
 import { Settings, partitionOf, partitionedIndexedDB } from "./partition.js";
 
@@ -51,13 +52,6 @@ function enqueue(task) {
     say("Something went wrong. The pane will try again with the next message.");
   });
   return queue.finally(done);
-}
-
-function isBroken(error) {
-  return (
-    error instanceof WebAssembly.RuntimeError ||
-    /recursive use|unsafe aliasing|null pointer|unreachable/i.test(String(error?.message))
-  );
 }
 
 async function freshEngine() {
@@ -202,15 +196,6 @@ async function checkItem() {
   say("");
   await showReport(item, raw, report);
   await showCount();
-}
-
-function download(name, text) {
-  const url = URL.createObjectURL(new Blob([text], { type: "application/json" }));
-  const a = document.createElement("a");
-  a.href = url;
-  a.download = name;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
 async function exportBaseline() {

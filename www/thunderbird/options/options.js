@@ -3,6 +3,7 @@
 // does the work; this page sends it commands and draws the progress it stores.
 
 import { COMMANDS, command } from "../protocol.js";
+import { download } from "../shared/page.js";
 import {
   PROGRESS_KEY,
   allFolders,
@@ -96,15 +97,6 @@ function guard(action) {
       $("baseline-status").textContent = `That did not work: ${error.message}`;
     }
   };
-}
-
-function download(name, text) {
-  const url = URL.createObjectURL(new Blob([text], { type: "application/json" }));
-  const a = document.createElement("a");
-  a.href = url;
-  a.download = name;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
 $("enable").addEventListener(
