@@ -1,8 +1,9 @@
 // The banner: one report turned into a small block of DOM that any host (the demo page, a
-// mail client's message pane) can place. It owns wording and layout only. Everything that
-// comes from the message (names, subject, reasons that quote it) is set with textContent in
-// an element with dir="auto" and isolated bidi, so markup stays text and right-to-left
-// tricks cannot reorder the banner around it.
+// mail client's message pane) can place. It owns wording and layout only. Every piece of text
+// that comes from the message (the sender's name and address, a link's host or words, an
+// attachment's name) is set with textContent in an element of its own with dir="auto" and
+// isolated bidi, so markup stays text and right-to-left tricks cannot reorder the banner's
+// words around it. Characters that reorder or hide text are shown, not obeyed.
 
 const MAX_TAGS = 3;
 const MAX_REASONS = 4;
@@ -11,6 +12,13 @@ const KNOWN = "Known Correspondent";
 const FIRST = "First Contact";
 // The product's own claim leads when present; the rest follow their strongest reason.
 const LEADING_TAG = "Out of Character";
+const SHOWN_FOR_HIDDEN = "\ufffd";
+
+// Bidi controls (UAX #9), zero-width characters, fillers that render as blank and tag
+// characters: in a name or a link they serve to disguise, so each is replaced by U+FFFD.
+// Joiners between two non-ASCII characters stay; Persian names and emoji sequences need them.
+const HIDDEN =
+  /[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b\u200e\u200f\u202a-\u202e\u2060-\u206f\u3164\ufeff\uffa0\u{e0000}-\u{e007f}]|(?<![^\0-\x7f])[\u200c\u200d]|[\u200c\u200d](?![^\0-\x7f])/gu;
 
 const LEVELS = {
   hold: { role: "alert", title: "Do not act on this message yet" },
@@ -29,10 +37,69 @@ function element(tag, className, text) {
   return node;
 }
 
+/** `text` with every character that reorders or hides text replaced by U+FFFD. */
+export function revealHidden(text) {
+  return text.replace(HIDDEN, SHOWN_FOR_HIDDEN);
+}
+
+function countHidden(text) {
+  return (text.match(HIDDEN) ?? []).length;
+}
+
 /** Text that came from the message: inert, direction of its own, isolated from ours. */
 function foreign(tag, className, text) {
-  const node = element(tag, `familiar-isolate ${className ?? ""}`.trim(), text);
+  const node = element(tag, `familiar-isolate ${className ?? ""}`.trim(), revealHidden(text));
   node.dir = "auto";
+  return node;
+}
+
+/**
+ * One of the engine's sentences as [ours, theirs] pieces. A reason is a catalogue sentence,
+ * which always ends with a full stop, and maybe " (detail)" quoting the message; the headline
+ * may also start "Unlike <name>'s usual mail. " (see `Report::headline` in src/score.rs).
+ * Anything else, a catalogue sentence included, is isolated as if it were the message's.
+ */
+function pieces(text, name) {
+  const lead = name ? `Unlike ${name}'s usual mail. ` : null;
+  if (lead && text.startsWith(lead)) {
+    return [
+      { ours: "Unlike " },
+      { theirs: name, className: "familiar-name" },
+      { ours: "'s usual mail. " },
+      ...pieces(text.slice(lead.length)),
+    ];
+  }
+  // A name so long that the headline ends inside it.
+  if (lead && text.endsWith("…") && text.length > 8 && lead.startsWith(text.slice(0, -1))) {
+    return [
+      { ours: "Unlike " },
+      { theirs: text.slice("Unlike ".length), className: "familiar-name" },
+    ];
+  }
+
+  const reason = /^([^\n]*?\.) \(([^]*?)(\)|…)$/u.exec(text);
+  if (reason) {
+    const [, why, detail, end] = reason;
+    return [
+      { ours: `${why} (` },
+      { theirs: end === "…" ? `${detail}…` : detail, className: "familiar-detail" },
+      ...(end === ")" ? [{ ours: ")" }] : []),
+    ];
+  }
+  return [{ theirs: text }];
+}
+
+/** An element holding one of the engine's sentences, each quoted piece isolated. */
+function sentence(tag, className, text, name) {
+  const node = element(tag, className);
+  node.dir = "ltr";
+  node.append(
+    ...pieces(text, name).map((piece) =>
+      piece.theirs === undefined
+        ? piece.ours
+        : foreign("span", piece.className ?? "familiar-quote", piece.theirs),
+    ),
+  );
   return node;
 }
 
@@ -48,7 +115,7 @@ function shorten(text, max) {
  */
 export function senderLabel(report) {
   const who = (report.from || "").trim() || (report.from_name || "").trim();
-  return shorten(who || "this sender", MAX_NAME_CHARS);
+  return shorten(revealHidden(who) || "this sender", MAX_NAME_CHARS);
 }
 
 /** Tags worth a chip, most important first (the quiet marks are shown apart). */
@@ -117,7 +184,15 @@ function details(report) {
   const body = element("div", "familiar-body");
   body.append(element("p", "familiar-title", LEVELS[report.action].title));
   if (report.headline) {
-    body.append(foreign("p", "familiar-headline", report.headline));
+    const name = report.from_name || report.from;
+    body.append(sentence("p", "familiar-headline", report.headline, name));
+  }
+
+  const hidden = countHidden(report.from ?? "") + countHidden(report.from_name ?? "");
+  if (hidden) {
+    const what = hidden === 1 ? "a hidden character" : `${hidden} hidden characters`;
+    const note = `The sender's name or address contains ${what}, shown as ${SHOWN_FOR_HIDDEN}.`;
+    body.append(element("p", "familiar-hidden", note));
   }
 
   const tags = rankedTags(report);
@@ -132,7 +207,7 @@ function details(report) {
   if (reasons.length) {
     const list = element("ul", "familiar-reasons");
     list.setAttribute("aria-label", "why");
-    reasons.forEach((text) => list.append(foreign("li", "familiar-reason", text)));
+    reasons.forEach((text) => list.append(sentence("li", "familiar-reason", text)));
     body.append(list);
   }
   return body;
@@ -144,6 +219,8 @@ export function buildBanner(report, handlers = {}) {
   const root = element("section", `familiar-banner familiar-${level}`);
   root.setAttribute("role", LEVELS[level].role);
   root.setAttribute("aria-label", "familiar");
+  root.lang = "en";
+  root.dir = "ltr";
   root.dataset.action = level;
 
   root.append(score(report), details({ ...report, action: level }));
