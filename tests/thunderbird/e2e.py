@@ -7,6 +7,11 @@ the test opts in the way a user does, by clicking "Turn on familiar" on the add-
 page, waits for the first pass over the folders, then opens messages and reads the banner
 from the message pane. Screenshots go to artifacts/thunderbird-*.png.
 
+No request may leave: Thunderbird's proxy is a local socket that records every request and
+answers none, and an observer in Thunderbird records every HTTP channel and who opened it.
+Nothing the add-on opens may be beyond its own moz-extension:// files; at the end the add-on's
+options page is sent to an outside address on purpose, and both recorders must see it.
+
 Every check prints "ok" or "FAIL" and the last line counts them: "N passed, N failed".
 """
 
@@ -18,9 +23,11 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import zipfile
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from marionette_driver.marionette import Marionette
 
@@ -40,6 +47,8 @@ WARNING = "Please ignore my last emails"
 STARTUP_S = 60
 BOOTSTRAP_S = 120
 BANNER_S = 30
+# TEST-NET-2 (RFC 5737): an address that is never anyone's server.
+CONTROL_URL = "http://198.51.100.1/familiar-control"
 
 checks = {"passed": 0, "failed": 0}
 
@@ -60,7 +69,7 @@ def pref(name, value):
     return f"user_pref({json.dumps(name)}, {json.dumps(value)});\n"
 
 
-def make_profile(profile, port):
+def make_profile(profile, port, proxy_port):
     prefs = {
         # Load the add-on from <profile>/extensions without asking (TOOLCHAIN.md).
         "extensions.autoDisableScopes": 0,
@@ -95,6 +104,18 @@ def make_profile(profile, port):
         "datareporting.policy.dataSubmissionEnabled": False,
         "toolkit.telemetry.reportingpolicy.firstRun": False,
         "app.donation.eoy.version.viewed": 999,
+        # Every HTTP(S) request goes to the recording proxy, which answers none of them; no
+        # falling back to a direct connection, no speculative connections or prefetching.
+        "network.proxy.type": 1,
+        "network.proxy.http": "127.0.0.1",
+        "network.proxy.http_port": proxy_port,
+        "network.proxy.ssl": "127.0.0.1",
+        "network.proxy.ssl_port": proxy_port,
+        "network.proxy.no_proxies_on": "",
+        "network.proxy.failover_direct": False,
+        "network.http.speculative-parallel-limit": 0,
+        "network.dns.disablePrefetch": True,
+        "network.prefetch-next": False,
     }
     (profile / "user.js").write_text("".join(pref(k, v) for k, v in prefs.items()))
 
@@ -108,6 +129,37 @@ def make_profile(profile, port):
     extensions.mkdir()
     shutil.copy(XPI, extensions / f"{ADDON_ID}.xpi")
     return json.loads(counts)
+
+
+class RecordingProxy:
+    """A local HTTP proxy that writes down each request line and refuses it (502)."""
+
+    def __init__(self):
+        self.seen = []
+        self.server = socket.socket()
+        self.server.bind(("127.0.0.1", 0))
+        self.server.listen(16)
+        self.port = self.server.getsockname()[1]
+        threading.Thread(target=self.serve, daemon=True).start()
+
+    def serve(self):
+        while True:
+            try:
+                conn, _ = self.server.accept()
+            except OSError:
+                return
+            with conn:
+                conn.settimeout(5)
+                try:
+                    line = conn.makefile("rb").readline(8192).decode("latin-1").strip()
+                    self.seen.append(line)
+                    conn.sendall(b"HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n"
+                                 b"Connection: close\r\n\r\n")
+                except OSError:
+                    pass
+
+    def close(self):
+        self.server.close()
 
 
 def start_xvfb():
@@ -153,20 +205,28 @@ def screenshot(client, name):
     (ARTIFACTS / f"thunderbird-{name}.png").write_bytes(base64.b64decode(data))
 
 
-# Runs in the main window's chrome scope. Records every http(s) request that the add-on
-# starts (its principal carries the add-on id); Thunderbird's own requests are not ours.
+# Runs in the main window's chrome scope. Records every HTTP channel Thunderbird opens, as
+# [url, by]: `by` is "add-on" when one of the add-on's pages or scripts asked for it (the
+# requesting principal is the add-on's, or the request comes from a frame showing one of its
+# moz-extension:// pages: a navigation away is triggered by the system principal) and
+# "thunderbird" otherwise.
 WATCH_REQUESTS = """
+  const [addonId, uuid] = arguments;
   const seen = [];
+  const isAddon = (principal) =>
+    principal?.addonId === addonId || Boolean(principal?.origin?.includes(uuid));
+  const inAddonPage = (context) =>
+    Boolean(context?.currentURI?.spec?.startsWith(`moz-extension://${uuid}/`));
   const observer = {
     observe(subject) {
       const channel = subject.QueryInterface(Ci.nsIChannel);
-      const principal = channel.loadInfo?.triggeringPrincipal;
-      if (principal?.addonId === arguments[0] || principal?.URI?.spec?.includes(arguments[1])) {
-        seen.push(channel.URI.spec);
-      }
+      const info = channel.loadInfo;
+      const byAddon = isAddon(info?.triggeringPrincipal) || isAddon(info?.loadingPrincipal)
+        || inAddonPage(info?.browsingContext) || inAddonPage(info?.browsingContext?.top);
+      seen.push([channel.URI.spec, byAddon ? "add-on" : "thunderbird"]);
     },
   };
-  Services.obs.addObserver(observer, "http-on-modify-request");
+  Services.obs.addObserver(observer, "http-on-opening-request");
   globalThis.familiarRequests = seen;
   return true;
 """
@@ -333,7 +393,8 @@ def main():
     profile = workdir / "profile"
     profile.mkdir()
     port = free_port()
-    counts = make_profile(profile, port)
+    proxy = RecordingProxy()
+    counts = make_profile(profile, port, proxy.port)
     print(f"profile {profile}: {counts}", flush=True)
 
     xvfb, display = start_xvfb()
@@ -406,7 +467,29 @@ def main():
 
         requests = client.execute_script("return globalThis.familiarRequests;",
                                           new_sandbox=False, sandbox="familiar")
-        check("the add-on made no network requests", requests == [], str(requests))
+        by_addon = [url for url, by in requests if by == "add-on"]
+        own = [url for url, by in requests if by == "thunderbird"]
+        check("the add-on opened no HTTP channel", by_addon == [], str(by_addon))
+        # Thunderbird's own requests (none in this profile so far) are not the add-on's
+        # business, but nothing else may have reached the proxy.
+        hosts = {urlsplit(url).netloc for url in own}
+        stray = [line for line in proxy.seen if not any(h and h in line for h in hosts)]
+        check("nothing else reached the network", stray == [], str(proxy.seen))
+        print(f"requests: add-on {len(by_addon)}, Thunderbird's own {len(own)} {own}, "
+              f"through the proxy {len(proxy.seen)}", flush=True)
+
+        # Positive control: the add-on's own page leaves for the outside (a navigation,
+        # which no CSP governs). Both recorders must see it, and the proxy refuses it.
+        leave = f"(content) => {{ content.location.href = {json.dumps(CONTROL_URL)}; return 1; }}"
+        in_options_page(client, leave)
+        seen = wait_for("control", 20, lambda: any(line.startswith(f"GET {CONTROL_URL}")
+                                                   for line in proxy.seen))
+        check("the proxy sees a request the add-on's page makes on purpose", bool(seen),
+              str(proxy.seen))
+        requests = client.execute_script("return globalThis.familiarRequests;",
+                                          new_sandbox=False, sandbox="familiar")
+        check("the observer puts that request down to the add-on",
+              [CONTROL_URL, "add-on"] in requests, str(requests[-3:]))
     finally:
         if client:
             try:
@@ -419,6 +502,7 @@ def main():
         except subprocess.TimeoutExpired:
             thunderbird.kill()
         xvfb.terminate()
+        proxy.close()
         log.close()
         if checks["failed"] or sys.exc_info()[0] is not None:
             print(f"Thunderbird's log: {workdir / 'thunderbird.log'}")
