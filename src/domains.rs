@@ -355,6 +355,29 @@ const HOMOGLYPHS: &[(char, char)] = &[
     ('ʟ', 'l'),
 ];
 
+/// A name in lowercase with other scripts' look-alike letters folded to Latin ("Аnna"
+/// with a Cyrillic А becomes "anna"), when it mixes them with Latin letters; `None` for
+/// names written in one script, however foreign, since those imitate nobody.
+pub fn unmixed_name(name: &str) -> Option<String> {
+    let name = name.to_lowercase();
+    let is_other_script = |c: char| ('\u{0370}'..='\u{058f}').contains(&c);
+    let has_latin = name.chars().any(|c| c.is_ascii_alphabetic());
+    let has_other = name
+        .chars()
+        .any(|c| is_other_script(c) && fold_homoglyph(c) != c);
+    (has_latin && has_other).then(|| {
+        name.chars()
+            .map(|c| {
+                if is_other_script(c) {
+                    fold_homoglyph(c)
+                } else {
+                    c
+                }
+            })
+            .collect()
+    })
+}
+
 fn fold_homoglyph(c: char) -> char {
     HOMOGLYPHS
         .iter()
@@ -385,7 +408,13 @@ pub fn skeleton_of(domain: &str) -> String {
 /// two edits apart in the label before the public suffix (for labels long enough that
 /// such closeness is not chance).
 pub fn is_lookalike(candidate: &str, known: &str) -> bool {
-    let (candidate, known) = (candidate.to_ascii_lowercase(), known.to_ascii_lowercase());
+    // Compared as people read them: "xn--supplir-dhg.example" is "suppliеr.example", and
+    // its punycode length says nothing about how close it looks
+    // (tests/hostile/punycode-sender-address.eml).
+    let (candidate, known) = (
+        unicode_host(&candidate.to_lowercase()),
+        unicode_host(&known.to_lowercase()),
+    );
     if candidate == known || candidate.is_empty() || known.is_empty() {
         return false;
     }
@@ -472,5 +501,17 @@ mod tests {
         assert!(!is_lookalike("gmail.com", "gmx.com"));
         assert!(!is_lookalike("example.com", "example.com"));
         assert!(!is_lookalike("ibm.com", "ibn.com"));
+        assert!(is_lookalike("xn--supplir-dhg.example", "supplier.example"));
+        assert!(!is_lookalike("xn--80ak6aa92e.com", "supplier.example"));
+    }
+
+    #[test]
+    fn mixed_script_names() {
+        assert_eq!(
+            unmixed_name("\u{0410}nna B\u{0435}rg").as_deref(),
+            Some("anna berg")
+        );
+        assert_eq!(unmixed_name("Anna Berg"), None);
+        assert_eq!(unmixed_name("\u{0410}\u{043d}\u{043d}\u{0430}"), None);
     }
 }

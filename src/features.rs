@@ -128,10 +128,13 @@ pub fn hash(s: &str) -> u32 {
 pub fn extract(m: &Message) -> Features {
     let mut f = Features {
         sender: m.author.address.clone(),
-        sender_name: m.author.name.clone(),
+        // Name and subject reach the banner and are compared with known names: taken as a
+        // reader sees them (a right-to-left override applied, invisible characters
+        // dropped), here, once (tests/hostile/bidi-display-name.eml).
+        sender_name: text::printable(&text::as_seen(&m.author.name)),
         sender_domain: domains::registrable(m.author_domain()),
         message_id: m.message_id.clone(),
-        subject: m.subject.clone(),
+        subject: text::printable(&text::as_seen(&m.subject)),
         timestamp: m.timestamp,
         is_malformed: m.is_malformed,
         ..Features::default()
@@ -193,7 +196,12 @@ pub fn extract(m: &Message) -> Features {
             },
         );
         if RISKY_EXTENSIONS.contains(&ext.as_str()) || a.content_type == "text/html" {
-            f.risky_attachments.push(clip(&a.name));
+            let name = if a.name.is_empty() {
+                &a.content_type
+            } else {
+                &a.name
+            };
+            f.risky_attachments.push(clip(name));
         }
     }
 

@@ -414,8 +414,11 @@ impl<'a> WordStarts<'a> {
     }
 }
 
-/// Lowercase, white space folded to single spaces, bounded length.
+/// Lowercase, white space folded to single spaces, bounded length; in the order a reader
+/// sees it, so that overrides and zero-width marks cannot hide a phrase
+/// (tests/hostile/bidi-reversed-subject.eml, tests/hostile/zero-width-ask.eml).
 fn fold(s: &str) -> String {
+    let s = crate::text::as_seen(s);
     let mut out = String::with_capacity(s.len().min(64 * 1024));
     for word in s.split_whitespace() {
         if out.len() > 64 * 1024 {

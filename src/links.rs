@@ -76,12 +76,22 @@ pub fn urls_in_text(text: &str) -> Vec<String> {
 }
 
 fn classify(href: &str, text: &str) -> Option<Link> {
-    let href = href.trim();
-    let lower = href.to_ascii_lowercase();
+    let href = href.trim_matches(|c: char| c <= ' ');
+    // Browsers drop tabs and line breaks anywhere in a URL, so "java\tscript:" runs as
+    // script (tests/hostile/javascript-link-obfuscated.eml): judge the scheme without them.
+    let lower: String = href
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+        .take(16)
+        .collect::<String>()
+        .to_ascii_lowercase();
     if lower.starts_with("mailto:") || lower.starts_with('#') || lower.starts_with("cid:") {
         return None;
     }
-    if lower.starts_with("javascript:") || lower.starts_with("data:") {
+    if ["javascript:", "vbscript:", "data:"]
+        .iter()
+        .any(|s| lower.starts_with(s))
+    {
         return Some(Link {
             href: href.chars().take(256).collect(),
             text: text.chars().take(256).collect(),
@@ -105,8 +115,13 @@ fn classify(href: &str, text: &str) -> Option<Link> {
     } else {
         domains::registrable(&host)
     };
-    let is_text_mismatch =
-        !domains::is_link_wrapper(&host) && text_names_other_site(text, &registrable);
+    // "https://supplier.example@collector.example/" opens collector.example: a user name
+    // that reads as a site name is there only to be mistaken for the destination. Web
+    // links have no use for dotted user names, so any such is counted.
+    let user = url.username().to_ascii_lowercase();
+    let is_userinfo_disguise = user.contains('.') && domains::registrable(&user) != registrable;
+    let is_text_mismatch = is_userinfo_disguise
+        || (!domains::is_link_wrapper(&host) && text_names_other_site(text, &registrable));
     Some(Link {
         href: href.chars().take(2048).collect(),
         text: text.chars().take(256).collect(),
@@ -175,6 +190,11 @@ mod tests {
         assert!(!file.is_text_mismatch);
         assert!(classify("mailto:a@b.c", "").is_none());
         assert!(classify("javascript:alert(1)", "").unwrap().is_script);
+        assert!(classify(" java\tscr\nipt:alert(1)", "").unwrap().is_script);
+        let userinfo = classify("https://supplier.example@collector.example/x", "").unwrap();
+        assert!(userinfo.is_text_mismatch && userinfo.registrable == "collector.example");
+        let login = classify("https://anna@supplier.example/x", "").unwrap();
+        assert!(!login.is_text_mismatch);
         assert!(
             classify("https://xn--pple-43d.com/", "")
                 .unwrap()

@@ -9,10 +9,14 @@ use crate::text::{self, Anchor};
 
 /// Headers examined per message; a message with more is judged on the first ones.
 pub const MAX_HEADERS: usize = 512;
-/// MIME parts examined per message.
+/// Attachments examined per message; later ones are not looked at.
 pub const MAX_PARTS: usize = 256;
-/// Links kept per message.
+/// Links kept per message, in the order they appear; later ones are not examined.
 pub const MAX_LINKS: usize = 256;
+/// Levels of the MIME tree described in the message's layout; deeper parts are summed up
+/// as one mark. Enclosed messages (message/rfc822) are parsed to any depth but never read
+/// for text or links: they count as one attachment of the message that carries them.
+pub const MAX_MIME_DEPTH: usize = 8;
 
 /// A mailbox: address lowercase, display name as decoded.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -84,8 +88,8 @@ pub struct Message {
 impl Message {
     /// Reads raw RFC 5322 bytes; an mbox `From ` line in front is tolerated.
     pub fn parse(raw: &[u8]) -> Message {
-        let raw = strip_mbox_line(raw);
-        let Some(parsed) = MessageParser::default().parse(raw) else {
+        let raw = with_line_feeds(strip_mbox_line(raw));
+        let Some(parsed) = MessageParser::default().parse(raw.as_ref()) else {
             return Message {
                 is_malformed: true,
                 ..Message::default()
@@ -130,6 +134,7 @@ impl Message {
         m.author = resolve_author(&m, list_post.as_deref());
 
         read_body(&mut m, &parsed);
+        dismantle(parsed);
         m
     }
 
@@ -147,6 +152,34 @@ fn strip_mbox_line(raw: &[u8]) -> &[u8] {
         }
     } else {
         raw
+    }
+}
+
+/// Mail whose lines end in a bare CR (old Mac mail programs) has no line feed at all; the
+/// parser would read it as one long header. Such mail is read with CRs as line ends
+/// (tests/hostile/line-ends-cr-only.eml).
+fn with_line_feeds(raw: &[u8]) -> std::borrow::Cow<'_, [u8]> {
+    if raw.contains(&b'\n') || !raw.contains(&b'\r') {
+        return std::borrow::Cow::Borrowed(raw);
+    }
+    std::borrow::Cow::Owned(
+        raw.iter()
+            .map(|&b| if b == b'\r' { b'\n' } else { b })
+            .collect(),
+    )
+}
+
+/// Drops a parsed message one enclosed message at a time. Dropped whole, a message/rfc822
+/// nested a hundred thousand times (under 5 MB of mail) recurses once per level and
+/// overflows the stack; see `tests/limits.rs`.
+fn dismantle(message: mail_parser::Message<'_>) {
+    let mut pending = vec![message];
+    while let Some(mut m) = pending.pop() {
+        for part in &mut m.parts {
+            if let PartType::Message(inner) = std::mem::take(&mut part.body) {
+                pending.push(inner);
+            }
+        }
     }
 }
 
@@ -261,11 +294,24 @@ fn read_body(m: &mut Message, parsed: &mail_parser::Message) {
     describe_part(parsed, 0, 0, &mut shape);
     m.mime_shape = shape;
 
-    let plain: Option<String> = parsed.body_text(0).map(|t| t.into_owned());
-    let html = parsed
+    let mut plain: Option<String> = parsed.body_text(0).map(|t| t.into_owned());
+    let mut html = parsed
         .html_part(0)
         .filter(|p| p.is_text_html())
-        .and_then(|_| parsed.body_html(0));
+        .and_then(|_| parsed.body_html(0))
+        .map(|h| h.into_owned());
+    let broken_multipart = demoted(parsed, |ctype, _| ctype == "multipart");
+    let broken_html = demoted(parsed, |ctype, is_problem| {
+        ctype == "text/html" && is_problem
+    });
+    let read_as_body = [&broken_multipart, &broken_html].map(|d| d.as_ref().map(|(id, _)| *id));
+    if plain.is_none() && html.is_none() {
+        plain = broken_multipart.map(|(_, t)| t.into_owned());
+    }
+    if html.is_none() {
+        html = broken_html.map(|(_, t)| t.into_owned());
+    }
+
     if let Some(html) = html {
         let text::Html {
             text,
@@ -285,7 +331,12 @@ fn read_body(m: &mut Message, parsed: &mail_parser::Message) {
     }
     m.anchors.truncate(MAX_LINKS);
 
-    for part in parsed.attachments().take(MAX_PARTS) {
+    let attachments = parsed
+        .attachments
+        .iter()
+        .filter(|&&id| !read_as_body.contains(&Some(id)))
+        .filter_map(|&id| parsed.part(id));
+    for part in attachments.take(MAX_PARTS) {
         let content_type = part
             .content_type()
             .map(|ct| match ct.subtype() {
@@ -305,9 +356,41 @@ fn read_body(m: &mut Message, parsed: &mail_parser::Message) {
     }
 }
 
+/// The first attached part that the parser demoted to plain text although it declares
+/// something a mail program still shows as the body: a multipart whose boundary never
+/// appears (tests/hostile/mime-boundary-never-used.eml) or an HTML part cut off before its
+/// closing boundary (tests/hostile/mime-unterminated-form.eml). `is_wanted` gets the
+/// declared type, lowercase ("multipart" for any multipart), and whether the parser
+/// reported a problem with the part.
+fn demoted<'a>(
+    parsed: &'a mail_parser::Message,
+    is_wanted: impl Fn(&str, bool) -> bool,
+) -> Option<(u32, std::borrow::Cow<'a, str>)> {
+    parsed.attachments.iter().find_map(|&id| {
+        let part = parsed.part(id)?;
+        let ct = part.content_type()?;
+        // A multipart with no boundary at all is kept as bytes, one whose boundary never
+        // appears as text (tests/hostile/mime-multipart-no-boundary.eml).
+        let text = match &part.body {
+            PartType::Text(text) => std::borrow::Cow::Borrowed(text.as_ref()),
+            PartType::Binary(bytes) if ct.ctype().eq_ignore_ascii_case("multipart") => {
+                String::from_utf8_lossy(bytes)
+            }
+            _ => return None,
+        };
+        let ctype = if ct.ctype().eq_ignore_ascii_case("multipart") {
+            "multipart".to_string()
+        } else {
+            format!("{}/{}", ct.ctype(), ct.subtype().unwrap_or("")).to_ascii_lowercase()
+        };
+        let is_named = part.attachment_name().is_some();
+        (!is_named && is_wanted(&ctype, part.is_encoding_problem)).then_some((id, text))
+    })
+}
+
 /// Writes a compact description of the part tree: `mixed(alt(plain.utf-8.qp,html),pdf)`.
 fn describe_part(parsed: &mail_parser::Message, id: u32, depth: usize, out: &mut String) {
-    if depth > 8 || out.len() > 256 {
+    if depth > MAX_MIME_DEPTH || out.len() > 256 {
         out.push('…');
         return;
     }

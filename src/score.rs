@@ -141,8 +141,9 @@ impl Tally {
             r.weight = (r.weight + weight).min(cap.max(r.weight));
             return;
         }
+        // Details quote the message (a file name, a link's text): shown as they read.
         let text = match detail {
-            Some(d) => format!("{} ({})", signal.why, d),
+            Some(d) => format!("{} ({})", signal.why, crate::text::printable(&d)),
             None => signal.why.to_string(),
         };
         self.reasons.push(Reason {
@@ -482,6 +483,50 @@ fn identity(t: &mut Tally, baseline: &Baseline, p: Option<&Profile>, f: &Feature
             );
         }
     }
+    if p.is_none()
+        && let Some(k) = impersonated(baseline, f)
+    {
+        t.add(
+            &signals::LOOKALIKE_SENDER,
+            1.0,
+            Some(format!("uses the name of {k}")),
+        );
+    }
+}
+
+/// The known sender a stranger's display name stands in for: their address written as the
+/// name (tests/hostile/rfc2047-address-in-encoded-word.eml), or their name spelt with
+/// look-alike letters of another script (tests/hostile/mixed-script-name-stranger.eml).
+/// A plain same name is left alone: people write from a second address under their name.
+fn impersonated<'a>(baseline: &'a Baseline, f: &Features) -> Option<&'a str> {
+    let name = f.sender_name.trim().to_lowercase();
+    if let Some((_, domain)) = name.rsplit_once('@') {
+        let domain = domains::registrable(domain.trim_end_matches('>'));
+        let address = name.trim_matches(['<', '>', '"', '\'', ' ']);
+        let is_known = baseline
+            .domains
+            .get(&domain)
+            .is_some_and(|d| d.messages >= 3)
+            || baseline.senders.contains_key(address);
+        if domain != f.sender_domain && is_known {
+            return baseline
+                .senders
+                .get_key_value(address)
+                .map(|(k, _)| k.as_str())
+                .or_else(|| {
+                    baseline
+                        .domains
+                        .get_key_value(&domain)
+                        .map(|(k, _)| k.as_str())
+                });
+        }
+    }
+    let unmixed = crate::features::hash(&domains::unmixed_name(&name)?);
+    baseline
+        .senders
+        .iter()
+        .find(|(_, p)| p.names.contains(&unmixed))
+        .map(|(k, _)| k.as_str())
 }
 
 pub fn score(baseline: &Baseline, f: &Features) -> Report {

@@ -30,6 +30,9 @@ pub fn html_to_text(html: &str) -> Html {
     let mut rest = html;
     let mut skip_until: Option<&'static str> = None;
     let mut open_anchor: Option<(String, usize)> = None;
+    // The document's `<base href>`: relative links resolve against it, so a link written
+    // as "/invoice" can lead to any site (tests/hostile/base-href-trick.eml).
+    let mut base: Option<url::Url> = None;
 
     while let Some(lt) = rest.find('<') {
         let (before, after) = rest.split_at(lt);
@@ -42,6 +45,9 @@ pub fn html_to_text(html: &str) -> Html {
         };
         let tag = &after[1..gt];
         rest = &after[gt + 1..];
+        if base.is_none() && tag_name(tag) == "base" {
+            base = attribute(tag, "href").and_then(|h| url::Url::parse(&h).ok());
+        }
         if let Some(end) = skip_until {
             if tag.len() >= end.len() && tag[..end.len()].eq_ignore_ascii_case(end) {
                 skip_until = None;
@@ -75,7 +81,7 @@ pub fn html_to_text(html: &str) -> Html {
             "td" => out.text.push(' '),
             "a" | "area" => {
                 if let Some(href) = attribute(tag, "href") {
-                    open_anchor = Some((href, out.text.len()));
+                    open_anchor = Some((resolve(base.as_ref(), href), out.text.len()));
                 }
             }
             "/a" => {
@@ -85,8 +91,8 @@ pub fn html_to_text(html: &str) -> Html {
                 }
             }
             "form" => {
-                out.form_actions
-                    .push(attribute(tag, "action").unwrap_or_default());
+                let action = attribute(tag, "action").unwrap_or_default();
+                out.form_actions.push(resolve(base.as_ref(), action));
             }
             "meta" => {
                 if attribute(tag, "name").is_some_and(|n| n.eq_ignore_ascii_case("generator"))
@@ -114,6 +120,14 @@ pub fn html_to_text(html: &str) -> Html {
         out.anchors.push(Anchor { href, text });
     }
     out
+}
+
+/// A link as the browser would follow it: relative to `base` when it has no scheme.
+fn resolve(base: Option<&url::Url>, href: String) -> String {
+    match base {
+        Some(b) if url::Url::parse(&href).is_err() => b.join(&href).map_or(href, String::from),
+        _ => href,
+    }
 }
 
 fn truncate(s: &str, max: usize) -> &str {
@@ -547,6 +561,72 @@ pub fn script(text: &str) -> &'static str {
     }
 }
 
+/// Characters that change how text is ordered or shown without being seen themselves:
+/// controls, bidirectional embeddings and overrides, and zero-width marks. An attacker uses
+/// them to reverse a file name or hide a word from a filter; see
+/// `tests/hostile/bidi-attachment-name.eml`.
+pub fn is_invisible(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{200b}'..='\u{200f}'
+                | '\u{202a}'..='\u{202e}'
+                | '\u{2060}'..='\u{2064}'
+                | '\u{2066}'..='\u{2069}'
+                | '\u{061c}'
+                | '\u{00ad}'
+                | '\u{180e}'
+                | '\u{feff}'
+        )
+}
+
+/// Text from a message made safe to show: invisible characters removed (line breaks and
+/// tabs become spaces), so that what a banner prints is what the message contains.
+pub fn printable(s: &str) -> String {
+    if !s.chars().any(is_invisible) {
+        return s.to_string();
+    }
+    s.chars()
+        .filter_map(|c| match c {
+            '\n' | '\r' | '\t' => Some(' '),
+            c if is_invisible(c) => None,
+            c => Some(c),
+        })
+        .collect()
+}
+
+/// Text in the order a reader sees it: a run after a right-to-left override (U+202E, up
+/// to its closing U+202C or the end of the line) is reversed, and invisible characters
+/// are dropped, so that "\u{202e}tnuocca ruoy yfirev" is read as the request it shows.
+/// Embeddings and isolates do not reorder Latin letters and are only dropped.
+pub fn as_seen(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(is_invisible) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut reversed: Option<Vec<char>> = None;
+    for c in s.chars() {
+        match (c, &mut reversed) {
+            ('\u{202e}', None) => reversed = Some(Vec::new()),
+            ('\u{202c}' | '\n', Some(run)) => {
+                out.extend(run.iter().rev());
+                reversed = None;
+                if c == '\n' {
+                    out.push(c);
+                }
+            }
+            ('\n' | '\t' | '\r', None) => out.push(c),
+            (c, _) if is_invisible(c) => {}
+            (c, Some(run)) => run.push(c),
+            (c, None) => out.push(c),
+        }
+    }
+    if let Some(run) = reversed {
+        out.extend(run.iter().rev());
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -603,5 +683,32 @@ mod tests {
         let v = style_vector(&"the quick brown fox jumps over the lazy dog ".repeat(3)).unwrap();
         let norm: f32 = v.iter().map(|x| x * x).sum();
         assert!((norm - 1.0).abs() < 1e-4);
+    }
+
+    #[test]
+    fn relative_links_follow_the_base() {
+        let h = html_to_text(
+            "<head><base href=\"https://elsewhere.example/x/\"></head>\
+             <a href=\"/inv\">a</a><a href=\"https://same.example/\">b</a><form action=\"p\">",
+        );
+        assert_eq!(h.anchors[0].href, "https://elsewhere.example/inv");
+        assert_eq!(h.anchors[1].href, "https://same.example/");
+        assert_eq!(h.form_actions, vec!["https://elsewhere.example/x/p"]);
+        assert_eq!(
+            html_to_text("<a href=\"/inv\">a</a>").anchors[0].href,
+            "/inv"
+        );
+    }
+
+    #[test]
+    fn invisible_characters() {
+        assert_eq!(printable("in\u{202e}fdp.exe\r\nX"), "infdp.exe  X");
+        assert_eq!(printable("Anna\u{200b} Berg"), "Anna Berg");
+        assert_eq!(
+            as_seen("\u{202e}tnuocca ruoy yfirev\u{202c} now"),
+            "verify your account now"
+        );
+        assert_eq!(as_seen("ver\u{200b}ify\n\u{202e}ba\nc"), "verify\nab\nc");
+        assert_eq!(as_seen("plain"), "plain");
     }
 }
