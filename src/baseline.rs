@@ -132,6 +132,11 @@ pub struct Style {
 }
 
 impl Style {
+    /// A centroid is absent or has exactly [`STYLE_BINS`] bins.
+    pub fn is_well_formed(&self) -> bool {
+        self.centroid.is_empty() || self.centroid.len() == STYLE_BINS
+    }
+
     pub fn centroid_f32(&self) -> Vec<f32> {
         let mut v: Vec<f32> = self.centroid.iter().map(|&b| b as f32 / 255.0).collect();
         let norm = v.iter().map(|x| x * x).sum::<f32>().sqrt();
@@ -374,10 +379,15 @@ impl Baseline {
                 self.version, FORMAT_VERSION
             )));
         }
+        if !self.background.is_well_formed() {
+            return Err(BaselineError(
+                "baseline style background is malformed".to_string(),
+            ));
+        }
         for (key, p) in self.senders.iter().chain(&self.domains) {
             let bad_traits =
                 p.traits.len() > TRAIT_COUNT || p.traits.iter().any(|t| t.seen.len() > 64);
-            let bad_style = !p.style.centroid.is_empty() && p.style.centroid.len() != STYLE_BINS;
+            let bad_style = !p.style.is_well_formed();
             if bad_traits || bad_style || p.hours.len() > 24 {
                 return Err(BaselineError(format!(
                     "baseline profile for {key:?} is malformed"

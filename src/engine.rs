@@ -2,7 +2,7 @@
 //! against what was known before it; only mail that scored as normal becomes part of its
 //! sender's habits. Out-of-character mail is learned only when the user says it is normal.
 
-use crate::baseline::{BACKGROUND_MEMORY, Baseline, BaselineError, Profile};
+use crate::baseline::{BACKGROUND_MEMORY, Baseline, BaselineError, Profile, Style};
 use crate::domains;
 use crate::features::{self, Features, Trait};
 use crate::message::Message;
@@ -11,7 +11,8 @@ use crate::score::{self, Action, Report};
 /// Raw messages larger than this are judged on their first bytes only.
 pub const MAX_MESSAGE_BYTES: usize = 32 * 1024 * 1024;
 
-/// Record key of the owner's addresses and the people they write to.
+/// Record key of the mailbox-wide state: the owner's addresses, the people they write to,
+/// and the style all learned mail shares.
 pub const CORRESPONDENTS_KEY: &str = "meta:correspondents";
 /// Correspondents kept; past this the least written-to are forgotten.
 const MAX_CORRESPONDENTS: usize = 4096;
@@ -22,6 +23,10 @@ struct Correspondents {
     owner: Vec<String>,
     #[serde(default)]
     correspondents: std::collections::BTreeMap<String, u32>,
+    /// Without it a store that keeps only per-record state would start every session with
+    /// an empty mailbox background, and judge style differently after each restart.
+    #[serde(default)]
+    background: Style,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -118,6 +123,7 @@ impl Engine {
         let record = Correspondents {
             owner: self.baseline.owner.clone(),
             correspondents: self.baseline.correspondents.clone(),
+            background: self.baseline.background.clone(),
         };
         serde_json::to_string(&record).map_err(|e| BaselineError(e.to_string()))
     }
@@ -126,10 +132,16 @@ impl Engine {
     pub fn put_correspondents_json(&mut self, json: &str) -> Result<(), BaselineError> {
         let record: Correspondents = serde_json::from_str(json)
             .map_err(|e| BaselineError(format!("correspondents record is malformed: {e}")))?;
+        if !record.background.is_well_formed() {
+            return Err(BaselineError(
+                "correspondents record has a malformed style background".to_string(),
+            ));
+        }
         if !record.owner.is_empty() {
             self.baseline.owner = record.owner;
         }
         self.baseline.correspondents = record.correspondents;
+        self.baseline.background = record.background;
         Ok(())
     }
 

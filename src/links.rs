@@ -26,22 +26,22 @@ pub struct Link {
 /// All web links of a message, anchors first, duplicates removed.
 pub fn extract(m: &Message) -> Vec<Link> {
     let mut links: Vec<Link> = Vec::new();
-    let mut push = |link: Option<Link>| {
-        if let Some(link) = link
-            && links.len() < MAX_LINKS
+    let mut push = |href: &str, text: &str| {
+        if links.len() < MAX_LINKS
+            && let Some(link) = classify(href, text)
             && !links.iter().any(|l| l.href == link.href)
         {
             links.push(link);
         }
     };
     for a in &m.anchors {
-        push(classify(&a.href, &a.text));
+        push(&a.href, &a.text);
     }
     for action in &m.form_actions {
-        push(classify(action, ""));
+        push(action, "");
     }
     for url in urls_in_text(&m.text) {
-        push(classify(&url, ""));
+        push(&url, "");
     }
     links
 }
@@ -67,7 +67,9 @@ pub fn urls_in_text(text: &str) -> Vec<String> {
             None => continue,
         };
         let trimmed = candidate.trim_end_matches(['.', ',', ';', ':', '!', '?', '\'', ']']);
-        out.push(trimmed.to_string());
+        if !out.iter().any(|u| u == trimmed) {
+            out.push(trimmed.to_string());
+        }
         if out.len() >= MAX_LINKS {
             break;
         }

@@ -9,9 +9,10 @@ use crate::text::{self, Anchor};
 
 /// Headers examined per message; a message with more is judged on the first ones.
 pub const MAX_HEADERS: usize = 512;
-/// Attachments examined per message; later ones are not looked at.
+/// Kinds of attachment (type and file extension) examined per message; an attachment of a
+/// kind already seen adds nothing, and kinds past this many are not looked at.
 pub const MAX_PARTS: usize = 256;
-/// Links kept per message, in the order they appear; later ones are not examined.
+/// Distinct links kept per message, in the order they appear; later ones are not examined.
 pub const MAX_LINKS: usize = 256;
 /// Levels of the MIME tree described in the message's layout; deeper parts are summed up
 /// as one mark. Enclosed messages (message/rfc822) are parsed to any depth but never read
@@ -329,14 +330,22 @@ fn read_body(m: &mut Message, parsed: &mail_parser::Message) {
     if m.text.is_empty() {
         m.text = plain.unwrap_or_default();
     }
-    m.anchors.truncate(MAX_LINKS);
+    // Repeats of one link must not push the others out of the examined ones.
+    let mut seen = std::collections::HashSet::new();
+    m.anchors
+        .retain(|a| seen.len() < MAX_LINKS && seen.insert(a.href.clone()));
 
     let attachments = parsed
         .attachments
         .iter()
         .filter(|&&id| !read_as_body.contains(&Some(id)))
         .filter_map(|&id| parsed.part(id));
-    for part in attachments.take(MAX_PARTS) {
+    // Kinds, not copies: a thousand pictures must not push a script file out of view.
+    let mut kinds = std::collections::HashSet::new();
+    for part in attachments {
+        if m.attachments.len() >= MAX_PARTS {
+            break;
+        }
         let content_type = part
             .content_type()
             .map(|ct| match ct.subtype() {
@@ -352,7 +361,10 @@ fn read_body(m: &mut Message, parsed: &mail_parser::Message) {
         {
             continue; // inline pictures in signatures are layout, not attachments
         }
-        m.attachments.push(Attachment { name, content_type });
+        let extension = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
+        if kinds.insert((content_type.clone(), extension)) {
+            m.attachments.push(Attachment { name, content_type });
+        }
     }
 }
 

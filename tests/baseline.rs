@@ -88,3 +88,35 @@ fn out_of_character_mail_is_not_learned_until_marked_normal() {
     );
     assert!(engine.score(&phish).score < first.score);
 }
+
+/// A store that keeps one record per sender, organisation and the mailbox-wide state (as
+/// the browser add-ins do) must rebuild exactly the baseline it was given.
+#[test]
+fn per_record_storage_rebuilds_the_whole_baseline() {
+    let engine = engine_with_history(12);
+    let whole = engine.baseline();
+    assert!(
+        whole.background.count > 0,
+        "the history teaches a background"
+    );
+
+    let mut rebuilt = Engine::new();
+    for (key, profile) in &whole.senders {
+        rebuilt
+            .put_profile(true, key, profile.clone())
+            .expect("sender record");
+    }
+    for (key, profile) in &whole.domains {
+        rebuilt
+            .put_profile(false, key, profile.clone())
+            .expect("domain record");
+    }
+    let meta = engine.correspondents_json().expect("meta record");
+    rebuilt
+        .put_correspondents_json(&meta)
+        .expect("meta record loads");
+    assert_eq!(rebuilt.baseline(), whole);
+
+    let broken = meta.replacen("\"c\":\"", "\"c\":\"00", 1);
+    assert!(rebuilt.put_correspondents_json(&broken).is_err());
+}
