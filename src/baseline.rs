@@ -22,8 +22,14 @@ pub const DRIFT_REPEATS: u32 = 3;
 /// ...spread over at least this many days, so that a burst from a hijacked account cannot
 /// teach the baseline in one sitting.
 pub const DRIFT_MIN_DAYS: u32 = 2;
+/// A habit accepted that way, not by the user, stays under watch this long: a message that
+/// shows it *and* asks for something (a sign-in, a payment, a shared file) is judged as if
+/// the habit were still new, since a few harmless messages are all it takes to teach it.
+pub const PROBATION_DAYS: u32 = 30;
 /// Unfamiliar habits tracked per sender while they wait to be accepted.
-const MAX_PENDING: usize = 4;
+const MAX_PENDING: usize = 6;
+/// Habits on probation per sender; the oldest leave first.
+const MAX_PROBATION: usize = 4;
 /// Messages the mailbox-wide style background reflects.
 pub const BACKGROUND_MEMORY: f32 = 2000.0;
 /// How many of the newest messages the style centroid roughly reflects.
@@ -235,30 +241,63 @@ pub struct Profile {
     /// Learned messages whose DMARC or SPF check failed (forwarding, lists).
     #[serde(rename = "authf", default)]
     pub auth_failures: u32,
-    /// Unfamiliar habits seen in mail that was not learned: `[fingerprint, count, first day]`.
+    /// Unfamiliar habits seen in mail that was not learned: `[habit key, count, first day]`.
     #[serde(rename = "pend", default)]
     pub pending: Vec<[u32; 3]>,
+    /// Habits accepted by recurring rather than by the user: `[habit key, day accepted]`.
+    #[serde(rename = "prob", default)]
+    pub probation: Vec<[u32; 2]>,
 }
 
 impl Profile {
-    /// Notes a clean message that was not learned because something in it was unfamiliar.
-    /// Returns true when the same unfamiliar habit has now recurred often enough, over enough
-    /// days, to be accepted as the sender's new normal.
-    pub fn note_unfamiliar(&mut self, fingerprint: u32, day: u32) -> bool {
-        if let Some(i) = self.pending.iter().position(|p| p[0] == fingerprint) {
-            let entry = &mut self.pending[i];
-            entry[1] += 1;
-            if entry[1] >= DRIFT_REPEATS && day.saturating_sub(entry[2]) >= DRIFT_MIN_DAYS {
-                self.pending.remove(i);
-                return true;
+    /// Notes a clean message that was not learned because of the unfamiliar habits `keys`
+    /// (one key stands for "nothing new in how it was sent, only in how it reads"). Each
+    /// habit is counted on its own, so that a new phone is learned even when the layout of
+    /// its messages varies. Returns true when every one of them has now recurred often
+    /// enough, over enough days, to be accepted as the sender's new normal; they then go
+    /// on probation from `day`.
+    pub fn note_unfamiliar(&mut self, keys: &[u32], day: u32) -> bool {
+        let mut is_mature = !keys.is_empty();
+        for &key in keys {
+            let entry = match self.pending.iter().position(|p| p[0] == key) {
+                Some(i) => &mut self.pending[i],
+                None => {
+                    if self.pending.len() >= MAX_PENDING {
+                        self.pending.remove(0);
+                    }
+                    self.pending.push([key, 0, day]);
+                    let last = self.pending.len() - 1;
+                    &mut self.pending[last]
+                }
+            };
+            entry[1] = entry[1].saturating_add(1);
+            is_mature &=
+                entry[1] >= DRIFT_REPEATS && day.saturating_sub(entry[2]) >= DRIFT_MIN_DAYS;
+        }
+        if is_mature {
+            self.pending.retain(|p| !keys.contains(&p[0]));
+            self.probation.retain(|p| !keys.contains(&p[0]));
+            for &key in keys {
+                if self.probation.len() >= MAX_PROBATION {
+                    self.probation.remove(0);
+                }
+                self.probation.push([key, day]);
             }
-            return false;
         }
-        if self.pending.len() >= MAX_PENDING {
-            self.pending.remove(0);
-        }
-        self.pending.push([fingerprint, 1, day]);
-        false
+        is_mature
+    }
+
+    /// Whether the habit `key` was accepted by recurring, fewer than [`PROBATION_DAYS`]
+    /// before `day`.
+    pub fn is_on_probation(&self, key: u32, day: u32) -> bool {
+        self.probation
+            .iter()
+            .any(|p| p[0] == key && day.saturating_sub(p[1]) < PROBATION_DAYS)
+    }
+
+    /// The user said a message is normal: its habits need no more watching.
+    pub fn end_probation(&mut self, keys: &[u32]) {
+        self.probation.retain(|p| !keys.contains(&p[0]));
     }
 
     pub fn trait_stats(&self, t: Trait) -> Option<&TraitStats> {

@@ -4,7 +4,7 @@
 
 use crate::baseline::{BACKGROUND_MEMORY, Baseline, BaselineError, Profile, Style};
 use crate::domains;
-use crate::features::{self, Features, Trait};
+use crate::features::{self, Features};
 use crate::message::Message;
 use crate::score::{self, Action, Report};
 
@@ -85,6 +85,9 @@ impl Engine {
     /// The user says this message is normal for its sender: learn it whatever its score.
     pub fn mark_normal(&mut self, raw: &[u8]) -> Report {
         let f = extract(raw);
+        if let Some(p) = self.baseline.senders.get_mut(&f.sender) {
+            p.end_probation(&f.unfamiliar_habits(|_, _| false));
+        }
         self.learn(&f);
         score::score(&self.baseline, &f)
     }
@@ -185,23 +188,13 @@ impl Engine {
         let Some(profile) = self.baseline.senders.get_mut(&f.sender) else {
             return false;
         };
-        let mut fingerprint: u32 = 0x811c_9dc5;
-        for t in [
-            Trait::Client,
-            Trait::MessageId,
-            Trait::Signer,
-            Trait::Timezone,
-            Trait::Layout,
-        ] {
-            let stats = profile.trait_stats(t);
-            for token in f.tokens(t) {
-                if !stats.is_some_and(|s| s.contains(*token)) {
-                    fingerprint = (fingerprint ^ token).wrapping_mul(0x0100_0193);
-                }
-            }
+        let mut keys = f.unfamiliar_habits(|t, token| {
+            profile.trait_stats(t).is_some_and(|s| s.contains(token))
+        });
+        if keys.is_empty() {
+            keys.push(features::READING_ONLY_KEY);
         }
-        let day = f.timestamp.map_or(0, |ts| (ts.max(0) / 86_400) as u32);
-        profile.note_unfamiliar(fingerprint, day)
+        profile.note_unfamiliar(&keys, f.day())
     }
 
     fn learn(&mut self, f: &Features) {

@@ -110,9 +110,49 @@ pub struct Features {
     pub is_malformed: bool,
 }
 
+/// Traits that say how a message was sent. A sender's real change (a new phone, a new mail
+/// host) brings new tokens here, and these are what the drift rule lets recur into the
+/// baseline; see [`crate::baseline::DRIFT_REPEATS`].
+pub const SENDING_TRAITS: [Trait; 5] = [
+    Trait::Client,
+    Trait::MessageId,
+    Trait::Signer,
+    Trait::Timezone,
+    Trait::Layout,
+];
+
+/// Key of one sending habit: a trait and one of its tokens.
+pub fn habit_key(t: Trait, token: u32) -> u32 {
+    (token ^ (t as u32 + 1).wrapping_mul(0x9e37_79b9)).max(1)
+}
+
+/// Key that stands for "nothing new in how it was sent, only in how it reads".
+pub const READING_ONLY_KEY: u32 = 0;
+
 impl Features {
     pub fn tokens(&self, t: Trait) -> &[u32] {
         &self.traits[t as usize]
+    }
+
+    /// Days since the epoch of the message's date (0 when it has none).
+    pub fn day(&self) -> u32 {
+        self.timestamp.map_or(0, |ts| {
+            (ts.clamp(0, u32::MAX as i64 * 86_400) / 86_400) as u32
+        })
+    }
+
+    /// Keys of this message's sending habits that `known` says are unfamiliar, sorted and
+    /// without repeats.
+    pub fn unfamiliar_habits(&self, is_known: impl Fn(Trait, u32) -> bool) -> Vec<u32> {
+        let mut keys: Vec<u32> = SENDING_TRAITS
+            .iter()
+            .flat_map(|&t| self.tokens(t).iter().map(move |&tok| (t, tok)))
+            .filter(|&(t, tok)| !is_known(t, tok))
+            .map(|(t, tok)| habit_key(t, tok))
+            .collect();
+        keys.sort_unstable();
+        keys.dedup();
+        keys
     }
 }
 

@@ -19,6 +19,10 @@ pub const HOLD_AT: f64 = 80.0;
 const FULL_HISTORY: f64 = 12.0;
 /// A surprise (in nats) above this adds nothing more: one odd trait is not proof.
 const MAX_SURPRISE: f64 = 4.0;
+/// Content risk from which habits on probation count as new again (a sign-in request, a
+/// payment change or a file-sharing link each reach it alone); also the weight from which
+/// a link to a new site or a new kind of attachment does.
+const PROBATION_RISK: f64 = 1.0;
 /// Organisations with at least this much learned mail are the ones look-alikes are
 /// checked against.
 const LOOKALIKE_MIN_MESSAGES: u32 = 10;
@@ -199,7 +203,15 @@ fn trait_surprise(p: &Profile, t: Trait, tokens: &[u32]) -> f64 {
         return 0.0;
     }
     let new = tokens.iter().filter(|tok| !stats.contains(**tok)).count();
-    if new == 0 {
+    novelty_surprise(p, t, tokens.len(), new)
+}
+
+/// Surprise of `new` of a message's `tokens` tokens being new to trait `t` of `p`.
+fn novelty_surprise(p: &Profile, t: Trait, tokens: usize, new: usize) -> f64 {
+    let Some(stats) = p.trait_stats(t) else {
+        return 0.0;
+    };
+    if new == 0 || tokens == 0 {
         return 0.0;
     }
     let trials = if t.is_optional() {
@@ -208,8 +220,32 @@ fn trait_surprise(p: &Profile, t: Trait, tokens: &[u32]) -> f64 {
         stats.present
     };
     let p_new = (stats.novel as f64 + 0.5) / (trials as f64 + 1.0);
-    let share = new as f64 / tokens.len() as f64;
+    let share = new as f64 / tokens as f64;
     (-p_new.ln()).min(MAX_SURPRISE) * share.sqrt()
+}
+
+/// A message that asks for something, or points somewhere new, is judged as if its sending
+/// habits that the baseline
+/// took in by recurrence alone, within [`crate::baseline::PROBATION_DAYS`], were still new:
+/// an attacker in control of an account can send a few harmless messages first to teach
+/// the baseline their mail program, and then the payload.
+fn probation(t: &mut Tally, p: &Profile, f: &Features) {
+    let day = f.day();
+    for tr in crate::features::SENDING_TRAITS {
+        let tokens = f.tokens(tr);
+        let watched = tokens
+            .iter()
+            .filter(|&&tok| p.is_on_probation(crate::features::habit_key(tr, tok), day))
+            .count();
+        let surprise = novelty_surprise(p, tr, tokens.len(), watched);
+        if surprise > 0.0 {
+            t.add(
+                signal_of(tr),
+                surprise * confidence(p),
+                Some("learned only from the last few days' mail".into()),
+            );
+        }
+    }
 }
 
 /// How much a profile's history can be trusted: 0 with no mail, 1 from [`FULL_HISTORY`] on.
@@ -553,6 +589,16 @@ pub fn score(baseline: &Baseline, f: &Features) -> Report {
     }
     content(&mut t, baseline, profile, f);
     identity(&mut t, baseline, profile, f);
+
+    let points_somewhere_new = t.reasons.iter().any(|r| {
+        (r.signal == signals::NEW_LINK_DOMAIN.id || r.signal == signals::NEW_ATTACHMENT_KIND.id)
+            && r.weight >= PROBATION_RISK
+    });
+    if let Some(p) = profile
+        && (points_somewhere_new || t.sum(Family::Content) >= PROBATION_RISK)
+    {
+        probation(&mut t, p, f);
+    }
 
     let mut anomaly = t.sum(Family::Behaviour);
     let content_risk = t.sum(Family::Content);
