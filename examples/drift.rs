@@ -196,22 +196,6 @@ fn replay(b: &Mailbox, scenario: Scenario) -> Vec<Outcome> {
     let mut outcomes = Vec::new();
     for (raw, role) in stream(b, scenario) {
         let report = engine.process(&raw);
-        if std::env::var_os("DRIFT_DEBUG").is_some()
-            && matches!(&role, Role::Original(l) if l.variant == "phish_own_infra")
-            && report.action == Action::None
-        {
-            eprintln!(
-                "{} {:.1} {} {:?}",
-                report.action.as_str(),
-                report.score,
-                report.history,
-                report
-                    .reasons
-                    .iter()
-                    .map(|r| (r.signal, r.weight))
-                    .collect::<Vec<_>>()
-            );
-        }
         outcomes.push(Outcome {
             role,
             score: report.score,
