@@ -49,7 +49,10 @@ pub fn html_to_text(html: &str) -> Html {
             base = attribute(tag, "href").and_then(|h| url::Url::parse(&h).ok());
         }
         if let Some(end) = skip_until {
-            if tag.len() >= end.len() && tag[..end.len()].eq_ignore_ascii_case(end) {
+            // Compared as bytes: the tag may hold any text, and a cut inside a character
+            // would panic (found by the score_learn fuzz target).
+            let head = tag.as_bytes().get(..end.len());
+            if head.is_some_and(|h| h.eq_ignore_ascii_case(end.as_bytes())) {
                 skip_until = None;
             }
             continue;
@@ -683,6 +686,12 @@ mod tests {
         let v = style_vector(&"the quick brown fox jumps over the lazy dog ".repeat(3)).unwrap();
         let norm: f32 = v.iter().map(|x| x * x).sum();
         assert!((norm - 1.0).abs() < 1e-4);
+    }
+
+    #[test]
+    fn a_closing_tag_cut_inside_a_character_is_no_end() {
+        let h = html_to_text("<style>x</styl\u{fffd}><p>after</p></style><p>shown</p>");
+        assert_eq!(h.text.trim(), "shown");
     }
 
     #[test]
