@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Runs every test suite: the Rust core and CLI, native/WebAssembly parity, the demo page in
-# Chromium, the Outlook task pane in Chromium, and the Thunderbird add-on end to end. Each
-# suite's own script installs what it needs. A failing suite does not stop the others; the
-# last line counts suites passed and failed, and the exit code is non-zero if any failed.
+# Runs every test suite: the Rust core and CLI, short fuzz runs, native/WebAssembly parity,
+# the demo page in Chromium, the Outlook task pane in Chromium, and the Thunderbird add-on
+# end to end. Each suite's own script installs what it needs. A failing suite does not stop
+# the others; the last line counts suites passed and failed, and the exit code is non-zero
+# if any failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -32,6 +33,7 @@ parity() {
 }
 
 suite "rust: core, CLI, golden and fuzz-style tests" rust_tests
+suite "fuzz: a short cargo-fuzz run of each target" bash scripts/test-fuzz.sh
 suite "browser: demo page, storage, banner (Chromium)" bash scripts/test-browser.sh
 suite "parity: native and WebAssembly reports" parity
 suite "outlook: task pane with a mailbox test double (Chromium)" bash scripts/test-outlook.sh
