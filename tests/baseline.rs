@@ -120,3 +120,26 @@ fn per_record_storage_rebuilds_the_whole_baseline() {
     let broken = meta.replacen("\"c\":\"", "\"c\":\"00", 1);
     assert!(rebuilt.put_correspondents_json(&broken).is_err());
 }
+
+/// Records written by earlier releases lack fields added since (the meta record's style
+/// background, a profile's pending and probation habits): they load with those empty.
+#[test]
+fn records_from_an_older_release_load() {
+    let mut engine = Engine::new();
+    engine
+        .put_correspondents_json(
+            r#"{"owner":["me@home.example"],"correspondents":{"a@b.example":2}}"#,
+        )
+        .expect("a meta record without a background");
+    let old_profile: familiar::Profile =
+        serde_json::from_str(r#"{"m":3,"first":1,"last":2}"#).expect("a bare profile decodes");
+    engine
+        .put_profile(true, "anna@supplier.example", old_profile)
+        .expect("an old profile loads");
+    let report = engine.process(&Mail::usual(1).render());
+    assert_eq!(report.history, 3);
+    assert_eq!(
+        engine.baseline().correspondents.get("a@b.example"),
+        Some(&2)
+    );
+}
