@@ -250,7 +250,7 @@ fn precursor(payload: &[u8], donor: &[u8], back_s: i64, n: usize) -> Vec<u8> {
     let date = parsed.as_ref().and_then(|p| p.date()).map(|d| {
         let offset = (d.tz_hour as i64 * 3600 + d.tz_minute as i64 * 60)
             * if d.tz_before_gmt { -1 } else { 1 };
-        rfc5322_date(d.to_timestamp() - back_s, offset)
+        mailbox::rfc5322_date(d.to_timestamp() - back_s, offset)
     });
 
     let mut out = Vec::new();
@@ -332,28 +332,6 @@ fn new_client(raw: &[u8]) -> Vec<u8> {
     out.extend_from_slice(b"X-Mailer: Apple Mail (2.3826.500.181.1.5)\n");
     out.extend_from_slice(body);
     out
-}
-
-fn rfc5322_date(ts: i64, offset_s: i64) -> String {
-    const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
-    const MONTHS: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
-    let c = mailbox::civil_time(ts + offset_s);
-    let sign = if offset_s < 0 { '-' } else { '+' };
-    let off = offset_s.abs();
-    format!(
-        "{}, {} {} {} {:02}:{:02}:{:02} {sign}{:02}{:02}",
-        DAYS[c.weekday as usize],
-        c.day,
-        MONTHS[(c.month - 1) as usize],
-        c.year,
-        c.hour,
-        c.minute,
-        c.second,
-        off / 3600,
-        off % 3600 / 60
-    )
 }
 
 fn known_genuine(o: &Outcome) -> bool {

@@ -56,24 +56,7 @@ pub fn mailbox() -> Vec<Vec<u8>> {
 }
 
 fn date(ts: i64, offset_hours: i64) -> String {
-    const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
-    const MONTHS: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
-    let local = ts + offset_hours * 3600;
-    let c = mailbox::civil_time(local);
-    format!(
-        "{}, {} {} {} {:02}:{:02}:{:02} {}{:02}00",
-        DAYS[c.weekday as usize],
-        c.day,
-        MONTHS[(c.month - 1) as usize],
-        c.year,
-        c.hour,
-        c.minute,
-        c.second,
-        if offset_hours < 0 { '-' } else { '+' },
-        offset_hours.abs()
-    )
+    mailbox::rfc5322_date(ts, offset_hours * 3600)
 }
 
 /// The supplier's habits: Thunderbird, her company's server, DKIM, Central European time.

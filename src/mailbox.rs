@@ -79,6 +79,30 @@ pub fn civil_time(ts: i64) -> Civil {
     }
 }
 
+/// A Date header value (RFC 5322 section 3.3) for `ts` on a clock `offset_s` seconds east
+/// of UTC: "Mon, 5 Jan 2026 09:15:00 +0100".
+pub fn rfc5322_date(ts: i64, offset_s: i64) -> String {
+    const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let c = civil_time(ts + offset_s);
+    let sign = if offset_s < 0 { '-' } else { '+' };
+    let off = offset_s.abs();
+    format!(
+        "{}, {} {} {} {:02}:{:02}:{:02} {sign}{:02}{:02}",
+        DAYS[c.weekday as usize],
+        c.day,
+        MONTHS[(c.month - 1) as usize],
+        c.year,
+        c.hour,
+        c.minute,
+        c.second,
+        off / 3600,
+        off % 3600 / 60
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -100,6 +124,18 @@ mod tests {
         assert_eq!(
             (leap.year, leap.month, leap.day, leap.hour),
             (2000, 2, 29, 12)
+        );
+    }
+
+    #[test]
+    fn dates_are_written_on_the_sender_clock() {
+        assert_eq!(
+            rfc5322_date(1_767_604_500, 3600),
+            "Mon, 5 Jan 2026 10:15:00 +0100"
+        );
+        assert_eq!(
+            rfc5322_date(1_767_604_500, -(5 * 3600 + 30 * 60)),
+            "Mon, 5 Jan 2026 03:45:00 -0530"
         );
     }
 
