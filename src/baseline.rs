@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::features::{Features, TRAIT_COUNT, Trait};
-use crate::text::STYLE_BINS;
+use crate::text::{FORMAT_STATS, STYLE_BINS};
 
 /// Version of the serialised format; bumped on any incompatible change.
 pub const FORMAT_VERSION: u32 = 1;
@@ -103,15 +103,29 @@ pub struct Moments {
 }
 
 impl Moments {
+    /// Weight of history is capped so that the moments follow slow change.
+    const MAX_WEIGHT: u32 = 200;
+
     pub fn push(&mut self, x: f32) {
-        // Weight of history is capped so that the moments follow slow change.
-        self.n = (self.n + 1).min(200);
-        let delta = x - self.mean;
-        self.mean += delta / self.n as f32;
-        self.m2 += delta * (x - self.mean);
-        if self.n == 200 {
-            self.m2 *= 199.0 / 200.0;
+        self.n = (self.n + 1).min(Self::MAX_WEIGHT);
+        // Worked in f64 and clamped back: a stored mean far from any real measure must not
+        // overflow into an infinity, which JSON cannot hold and the baseline could not be
+        // saved with.
+        let (x, mean, m2) = (x as f64, self.mean as f64, self.m2 as f64);
+        let delta = x - mean;
+        let mean = mean + delta / self.n as f64;
+        let mut m2 = m2 + delta * (x - mean);
+        if self.n == Self::MAX_WEIGHT {
+            m2 *= (Self::MAX_WEIGHT - 1) as f64 / Self::MAX_WEIGHT as f64;
         }
+        let max = f32::MAX as f64;
+        self.mean = mean.clamp(-max, max) as f32;
+        self.m2 = m2.clamp(0.0, max) as f32;
+    }
+
+    /// Finite figures and a non-negative sum of squares, as [`Moments::push`] keeps them.
+    pub fn is_well_formed(&self) -> bool {
+        self.n <= Self::MAX_WEIGHT && self.mean.is_finite() && self.m2.is_finite() && self.m2 >= 0.0
     }
 
     pub fn variance(&self) -> f32 {
@@ -138,9 +152,11 @@ pub struct Style {
 }
 
 impl Style {
-    /// A centroid is absent or has exactly [`STYLE_BINS`] bins.
+    /// A centroid is absent or has exactly [`STYLE_BINS`] bins, and its similarity figures
+    /// are well formed.
     pub fn is_well_formed(&self) -> bool {
-        self.centroid.is_empty() || self.centroid.len() == STYLE_BINS
+        (self.centroid.is_empty() || self.centroid.len() == STYLE_BINS)
+            && self.similarity.is_well_formed()
     }
 
     pub fn centroid_f32(&self) -> Vec<f32> {
@@ -427,7 +443,10 @@ impl Baseline {
             let bad_traits =
                 p.traits.len() > TRAIT_COUNT || p.traits.iter().any(|t| t.seen.len() > 64);
             let bad_style = !p.style.is_well_formed();
-            if bad_traits || bad_style || p.hours.len() > 24 {
+            let bad_moments = p.formatting.len() > FORMAT_STATS
+                || !p.formatting.iter().all(Moments::is_well_formed)
+                || !p.length.is_well_formed();
+            if bad_traits || bad_style || bad_moments || p.hours.len() > 24 {
                 return Err(BaselineError(format!(
                     "baseline profile for {key:?} is malformed"
                 )));

@@ -143,3 +143,53 @@ fn records_from_an_older_release_load() {
         Some(&2)
     );
 }
+
+#[test]
+fn extreme_running_figures_in_a_record_cannot_make_it_unsavable() {
+    // A record edited or corrupted to hold a mean far beyond any real measure: learning
+    // from it once used to overflow into an infinity, which JSON writes as null, so the
+    // next save could not be loaded again and the whole history was lost.
+    let mut profile = engine_with_history(12)
+        .profile("anna@supplier.example")
+        .expect("profile")
+        .clone();
+    profile.formatting[0].mean = 4.7e19;
+    profile.length.mean = -3.0e38;
+    let mut engine = Engine::new();
+    engine
+        .put_profile(true, "anna@supplier.example", profile)
+        .expect("finite figures load");
+    engine.mark_normal(&Mail::usual(40).render());
+    engine.process(&Mail::usual(41).render());
+
+    let json = serde_json::to_string(engine.baseline()).expect("serialise");
+    let back: Baseline = serde_json::from_str(&json).expect("what was saved loads");
+    back.validate().expect("and validates");
+
+    // Figures no learning can produce are refused at the door.
+    let good = engine_with_history(12)
+        .profile("anna@supplier.example")
+        .expect("profile")
+        .clone();
+    let mut negative = good.clone();
+    negative.length.m2 = -1.0;
+    let mut overflowing = good.clone();
+    overflowing.style.similarity.mean = f32::INFINITY;
+    let mut too_many = good;
+    too_many.formatting.resize(100, Default::default());
+    for bad in [negative, overflowing, too_many] {
+        assert!(
+            Engine::new()
+                .put_profile(true, "anna@supplier.example", bad)
+                .is_err()
+        );
+    }
+    // JSON numbers past f32 decode to infinity; such a record is refused too.
+    let record = r#"{"m":3,"len":{"n":3,"mean":1e39,"m2":0.0}}"#;
+    let profile: familiar::Profile = serde_json::from_str(record).expect("decodes");
+    assert!(
+        Engine::new()
+            .put_profile(true, "anna@supplier.example", profile)
+            .is_err()
+    );
+}
