@@ -30,6 +30,8 @@ pub const PROBATION_DAYS: u32 = 30;
 const MAX_PENDING: usize = 6;
 /// Habits on probation per sender; the oldest leave first.
 const MAX_PROBATION: usize = 4;
+/// Display names remembered per address; the oldest leave first.
+const MAX_NAMES: usize = 4;
 /// Messages the mailbox-wide style background reflects.
 pub const BACKGROUND_MEMORY: f32 = 2000.0;
 /// How many of the newest messages the style centroid roughly reflects.
@@ -58,13 +60,14 @@ impl TraitStats {
         if tokens.is_empty() {
             return;
         }
-        self.present += 1;
+        // Counters saturate: a stored record may hold any figure.
+        self.present = self.present.saturating_add(1);
         if tokens.iter().any(|t| !self.contains(*t)) {
-            self.novel += 1;
+            self.novel = self.novel.saturating_add(1);
         }
         for &token in tokens {
             match self.seen.iter_mut().find(|[t, _]| *t == token) {
-                Some(entry) => entry[1] += 1,
+                Some(entry) => entry[1] = entry[1].saturating_add(1),
                 None => {
                     if self.seen.len() >= capacity {
                         // Space-saving: the newcomer replaces the rarest token.
@@ -199,7 +202,7 @@ impl Style {
         } else {
             self.centroid_f32()
         };
-        let rate = 1.0 / ((self.count + 1) as f32).min(memory);
+        let rate = 1.0 / (self.count.saturating_add(1) as f32).min(memory);
         for (x, y) in c.iter_mut().zip(v) {
             *x += rate * (y - *x);
         }
@@ -214,7 +217,7 @@ impl Style {
                 }
             })
             .collect();
-        self.count += 1;
+        self.count = self.count.saturating_add(1);
     }
 }
 
@@ -363,11 +366,11 @@ impl Profile {
             f.greets_by_address,
         ];
         for (count, asked) in self.asks.iter_mut().zip(asks) {
-            *count += asked as u32;
+            *count = count.saturating_add(asked as u32);
         }
         let name = crate::features::hash(&f.sender_name.to_lowercase());
         if !f.sender_name.is_empty() && !self.names.contains(&name) {
-            if self.names.len() >= 4 {
+            if self.names.len() >= MAX_NAMES {
                 self.names.remove(0);
             }
             self.names.push(name);
@@ -446,7 +449,11 @@ impl Baseline {
             let bad_moments = p.formatting.len() > FORMAT_STATS
                 || !p.formatting.iter().all(Moments::is_well_formed)
                 || !p.length.is_well_formed();
-            if bad_traits || bad_style || bad_moments || p.hours.len() > 24 {
+            let bad_lists = p.hours.len() > 24
+                || p.names.len() > MAX_NAMES
+                || p.pending.len() > MAX_PENDING
+                || p.probation.len() > MAX_PROBATION;
+            if bad_traits || bad_style || bad_moments || bad_lists {
                 return Err(BaselineError(format!(
                     "baseline profile for {key:?} is malformed"
                 )));

@@ -226,7 +226,8 @@ impl Engine {
     fn learn_sent(&mut self, f: &Features) {
         let people = &mut self.baseline.correspondents;
         for r in &f.recipients {
-            *people.entry(r.clone()).or_default() += 1;
+            let n = people.entry(r.clone()).or_default();
+            *n = n.saturating_add(1);
         }
         if people.len() > MAX_CORRESPONDENTS {
             let mut counts: Vec<u32> = people.values().copied().collect();

@@ -175,9 +175,11 @@ fn extreme_running_figures_in_a_record_cannot_make_it_unsavable() {
     negative.length.m2 = -1.0;
     let mut overflowing = good.clone();
     overflowing.style.similarity.mean = f32::INFINITY;
-    let mut too_many = good;
+    let mut too_many = good.clone();
     too_many.formatting.resize(100, Default::default());
-    for bad in [negative, overflowing, too_many] {
+    let mut too_many_names = good;
+    too_many_names.names = (0..1000).collect();
+    for bad in [negative, overflowing, too_many, too_many_names] {
         assert!(
             Engine::new()
                 .put_profile(true, "anna@supplier.example", bad)
@@ -191,5 +193,56 @@ fn extreme_running_figures_in_a_record_cannot_make_it_unsavable() {
         Engine::new()
             .put_profile(true, "anna@supplier.example", profile)
             .is_err()
+    );
+}
+
+#[test]
+fn counters_in_a_record_saturate_rather_than_wrap() {
+    // Any figure can reach the engine from storage; one more message must not wrap a count
+    // at its ceiling to zero, which would make a sender's long habits look brand new.
+    let mut profile = engine_with_history(12)
+        .profile("anna@supplier.example")
+        .expect("profile")
+        .clone();
+    profile.asks = [u32::MAX; 4];
+    profile.style.count = u32::MAX;
+    for t in &mut profile.traits {
+        t.present = u32::MAX;
+        t.novel = u32::MAX;
+        t.seen.iter_mut().for_each(|s| s[1] = u32::MAX);
+    }
+    let mut engine = Engine::new();
+    engine.set_owner(&["me@home.example".to_string()]);
+    engine
+        .put_profile(true, "anna@supplier.example", profile)
+        .expect("loads");
+    engine
+        .put_correspondents_json(r#"{"correspondents":{"anna@supplier.example":4294967295}}"#)
+        .expect("loads");
+
+    let asks_to_pay = Mail::usual(40).body(
+        "Hi Sam,\n\nOur bank account has changed. Please pay the open invoice to the new \
+         account, IBAN GB33BUKB20201555555555.\n\nBest regards,\nAnna\n",
+    );
+    engine.mark_normal(&asks_to_pay.render());
+    let reply = Mail::usual(41)
+        .set("From", "Sam <me@home.example>")
+        .set("To", "Anna Berg <anna@supplier.example>");
+    engine.process(&reply.render());
+
+    let learned = engine.profile("anna@supplier.example").expect("profile");
+    assert_eq!(learned.asks, [u32::MAX; 4]);
+    assert_eq!(learned.style.count, u32::MAX);
+    for t in learned.traits.iter().filter(|t| !t.seen.is_empty()) {
+        assert!(t.present > 1_000, "present {}", t.present);
+        // Tokens met for the first time start at one; the old ones keep their weight.
+        assert!(t.seen[0][1] > 1_000, "{:?}", t.seen);
+    }
+    assert_eq!(
+        engine
+            .baseline()
+            .correspondents
+            .get("anna@supplier.example"),
+        Some(&u32::MAX)
     );
 }
