@@ -331,6 +331,9 @@ impl Profile {
             self.hours = vec![0; 24];
         }
         self.messages = self.messages.saturating_add(1);
+        if f.dmarc_fail || f.spf_fail {
+            self.auth_failures = self.auth_failures.saturating_add(1);
+        }
         if let Some(ts) = f.timestamp {
             if self.first_seen == 0 || ts < self.first_seen {
                 self.first_seen = ts;

@@ -163,3 +163,33 @@ fn the_cases_cover_the_whole_catalogue() {
     assert!(missing.is_empty(), "signals without a fixture: {missing:?}");
     assert!(covered.len() >= SIGNALS.len());
 }
+
+#[test]
+fn an_authentication_failure_weighs_less_from_a_sender_whose_mail_has_failed_before() {
+    let failing = "mx.home.example; spf=fail; dkim=none; dmarc=fail";
+    let weight = |engine: &familiar::Engine| {
+        let probe = Mail::usual(99).set("Authentication-Results", failing);
+        engine
+            .score(&probe.render())
+            .reasons
+            .iter()
+            .find(|r| r.signal == AUTH_FAILED.id)
+            .map_or(0.0, |r| r.weight)
+    };
+    let always_passes = engine_with_history(HISTORY);
+
+    // The same supplier, some of whose mail reached us through a forwarder that breaks
+    // authentication; the user has said those messages are normal.
+    let mut forwarded = engine_with_history(HISTORY);
+    for i in 0..3 {
+        let m = Mail::usual(HISTORY + i).set("Authentication-Results", failing);
+        forwarded.mark_normal(&m.render());
+    }
+
+    let (strange, ordinary) = (weight(&always_passes), weight(&forwarded));
+    assert!(strange >= 0.9, "a first failure weighs {strange}");
+    assert!(
+        ordinary > 0.0 && ordinary < strange / 2.0,
+        "a familiar failure weighs {ordinary}, a first one {strange}"
+    );
+}
