@@ -1,14 +1,17 @@
-// Storage faults in a real Chromium: the page or the whole browser dies while a message's
-// transaction is open, and the origin's quota really runs out. Each time the database must
-// open again, every record must decode, the learned state must be exactly that of the
-// messages whose transaction completed (the one in flight may or may not have made it),
-// and carrying on from there must end where an uninterrupted run ends.
+// Storage faults in a real Chromium. The page or the whole browser dies while a message's
+// transaction is open: the database must open again, every record must decode, the learned
+// state must be exactly that of the messages whose transaction completed (the one in
+// flight may or may not have made it), and carrying on from there must end where an
+// uninterrupted run ends. The origin's quota really runs out: every message must still be
+// scored, the user told once, and no stored record lost or damaged.
 import assert from "node:assert/strict";
 import { randomInt } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
+import { chromium } from "playwright-core";
+import { CHROMIUM, FLAGS } from "../../scripts/chromium.mjs";
 import { startServer } from "../../scripts/serve.mjs";
 import {
   digestOf,
@@ -137,4 +140,71 @@ describe("killed while learning", () => {
         killAndResume(way, t));
     }
   }
+});
+
+describe("the quota runs out", () => {
+  const options = { timeout: 120_000 };
+  test(
+    "scoring goes on, the user is told once, and what was stored stays whole",
+    options,
+    async (t) => {
+      // A real limit, enforced by the browser. Chromium applies an overridden quota only to
+      // an origin that has no storage yet, so each run gets a fresh context; the limit is
+      // what half the mailbox used in a first one, so that the rest outgrows it.
+      const browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+      try {
+        const measuring = await browser.newContext();
+        const sample = await openDriver(measuring, url, MESSAGES);
+        await learnRange(sample, 0, MESSAGES.length / 2);
+        const quotaBytes = await sample.evaluate(
+          async () => (await navigator.storage.estimate()).usage,
+        );
+        await measuring.close();
+
+        const context = await browser.newContext();
+        const cdp = await context.newCDPSession(await context.newPage());
+        const { origin } = new URL(url);
+        await cdp.send("Storage.overrideQuotaForOrigin", { origin, quotaSize: quotaBytes });
+
+        const page = await openDriver(context, url, MESSAGES);
+        const notices = () => page.evaluate(() => window.driver.notices);
+        let storedBefore = await storedRecords(page);
+        let fullAt = -1;
+        for (let i = 0; i < MESSAGES.length; i += 1) {
+          const action = await learn(page, i);
+          assert.ok(["none", "warn", "hold"].includes(action), `message ${i} was scored`);
+          if (fullAt < 0 && (await notices()).length > 0) {
+            fullAt = i;
+          } else if (fullAt < 0) {
+            storedBefore = await storedRecords(page);
+          }
+        }
+        assert.ok(fullAt > 0, `the quota of ${quotaBytes} bytes was reached (at ${fullAt})`);
+        assert.deepEqual(await notices(), ["quota"], "told once that storage is full");
+
+        const storedAfter = await storedRecords(page);
+        for (const record of storedAfter) {
+          assert.ok(record.isShaped && record.decodes, `record ${record.key} is damaged`);
+        }
+        const keysAfter = new Set(storedAfter.map((r) => r.key));
+        for (const record of storedBefore) {
+          assert.ok(keysAfter.has(record.key), `record ${record.key} was lost`);
+        }
+        const jsonBefore = new Map(storedBefore.map((r) => [r.key, r.json]));
+        const changed = storedAfter.filter((r) => jsonBefore.get(r.key) !== r.json).length;
+        t.diagnostic(
+          `quota ${quotaBytes} bytes reached at message ${fullAt} of ${MESSAGES.length}; ` +
+            `${storedBefore.length} records then, ${storedAfter.length} at the end, ` +
+            `${changed} of them new or changed since`,
+        );
+
+        // What was stored still opens: a new page reads it and scores with it.
+        const reopened = await openDriver(context, url, MESSAGES);
+        assert.ok((await storedRecords(reopened)).length >= storedBefore.length);
+        assert.ok(["none", "warn", "hold"].includes(await learn(reopened, 0)));
+      } finally {
+        await browser.close();
+      }
+    },
+  );
 });
