@@ -5,7 +5,7 @@
 
 use serde::Serialize;
 
-use crate::baseline::{Ask, Baseline, Profile};
+use crate::baseline::{Ask, Baseline, Profile, TraitStats};
 use crate::domains;
 use crate::features::{Features, Trait};
 use crate::signals::{self, Family, Signal, Tag};
@@ -203,14 +203,12 @@ fn trait_surprise(p: &Profile, t: Trait, tokens: &[u32]) -> f64 {
         return 0.0;
     }
     let new = tokens.iter().filter(|tok| !stats.contains(**tok)).count();
-    novelty_surprise(p, t, tokens.len(), new)
+    novelty_surprise(p, stats, t, tokens.len(), new)
 }
 
-/// Surprise of `new` of a message's `tokens` tokens being new to trait `t` of `p`.
-fn novelty_surprise(p: &Profile, t: Trait, tokens: usize, new: usize) -> f64 {
-    let Some(stats) = p.trait_stats(t) else {
-        return 0.0;
-    };
+/// Surprise of `new` of a message's `tokens` tokens being new to trait `t` of `p`, whose
+/// counts for that trait are `stats`.
+fn novelty_surprise(p: &Profile, stats: &TraitStats, t: Trait, tokens: usize, new: usize) -> f64 {
     if new == 0 || tokens == 0 {
         return 0.0;
     }
@@ -224,20 +222,23 @@ fn novelty_surprise(p: &Profile, t: Trait, tokens: usize, new: usize) -> f64 {
     (-p_new.ln()).min(MAX_SURPRISE) * share.sqrt()
 }
 
-/// A message that asks for something, or points somewhere new, is judged as if its sending
-/// habits that the baseline
-/// took in by recurrence alone, within [`crate::baseline::PROBATION_DAYS`], were still new:
-/// an attacker in control of an account can send a few harmless messages first to teach
-/// the baseline their mail program, and then the payload.
+/// A message that asks for something, or points somewhere new, is judged as if the sending
+/// habits the baseline took in by recurrence alone, within
+/// [`crate::baseline::PROBATION_DAYS`], were still new: an attacker in control of an account
+/// can send a few harmless messages first to teach the baseline their mail program, and
+/// then the payload.
 fn probation(t: &mut Tally, p: &Profile, f: &Features) {
     let day = f.day();
     for tr in crate::features::SENDING_TRAITS {
+        let Some(stats) = p.trait_stats(tr) else {
+            continue;
+        };
         let tokens = f.tokens(tr);
         let watched = tokens
             .iter()
             .filter(|&&tok| p.is_on_probation(crate::features::habit_key(tr, tok), day))
             .count();
-        let surprise = novelty_surprise(p, tr, tokens.len(), watched);
+        let surprise = novelty_surprise(p, stats, tr, tokens.len(), watched);
         if surprise > 0.0 {
             t.add(
                 signal_of(tr),

@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{Mail, engine_with_history, fired};
+use common::{Mail, engine_with_history, fired, reason};
 use familiar::baseline::{DRIFT_MIN_DAYS, DRIFT_REPEATS, PROBATION_DAYS};
 use familiar::{Action, Engine};
 
@@ -104,10 +104,7 @@ fn a_habit_learned_by_recurring_alone_is_watched_when_it_asks_for_something() {
 
     let report = engine.score(&payload(28));
     assert_eq!(report.action, Action::Hold, "{:?}", report.reasons);
-    let client = report
-        .reasons
-        .iter()
-        .find(|r| r.signal == "BEHAVIOUR_NEW_CLIENT")
+    let client = reason(&report, "BEHAVIOUR_NEW_CLIENT")
         .expect("the recently learned program counts as new again");
     assert!(client.text.contains("last few days"), "{}", client.text);
 
@@ -126,10 +123,7 @@ fn probation_ends_with_the_user_or_with_time() {
     let mut vouched = taught.clone();
     vouched.mark_normal(&from_new_host(23, 28, 0).render());
     let report = vouched.score(&payload(28));
-    let client = report
-        .reasons
-        .iter()
-        .find(|r| r.signal == "BEHAVIOUR_NEW_CLIENT");
+    let client = reason(&report, "BEHAVIOUR_NEW_CLIENT");
     assert!(
         client.is_none(),
         "the user vouched for the host: {client:?}"
@@ -144,9 +138,6 @@ fn probation_ends_with_the_user_or_with_time() {
         )
         .render();
     let report = taught.score(&late);
-    let client = report
-        .reasons
-        .iter()
-        .find(|r| r.signal == "BEHAVIOUR_NEW_CLIENT");
+    let client = reason(&report, "BEHAVIOUR_NEW_CLIENT");
     assert!(client.is_none(), "probation is over: {client:?}");
 }

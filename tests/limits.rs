@@ -12,7 +12,7 @@ mod common;
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use common::{Mail, engine_with_history};
+use common::{Mail, engine_with_history, reason};
 use familiar::engine::MAX_MESSAGE_BYTES;
 use familiar::message::{MAX_HEADERS, MAX_LINKS, MAX_MIME_DEPTH, MAX_PARTS, Message};
 use familiar::text::MAX_TEXT_BYTES;
@@ -195,9 +195,7 @@ fn cases() -> Vec<Case> {
             check: |m, r| {
                 assert!(m.attachments.len() <= MAX_PARTS);
                 assert!(
-                    r.reasons
-                        .iter()
-                        .any(|x| x.signal == "CONTENT_RISKY_ATTACHMENT"),
+                    reason(r, "CONTENT_RISKY_ATTACHMENT").is_some(),
                     "a thousand copies of one kind hid the HTML file"
                 );
             },
@@ -231,9 +229,7 @@ fn cases() -> Vec<Case> {
             check: |m, r| {
                 assert!(m.anchors.len() <= MAX_LINKS);
                 assert!(
-                    r.reasons
-                        .iter()
-                        .any(|x| x.signal == "CONTENT_DECEPTIVE_LINK"),
+                    reason(r, "CONTENT_DECEPTIVE_LINK").is_some(),
                     "repeats of one link hid the deceptive one"
                 );
             },

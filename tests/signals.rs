@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{Mail, engine_with_history, fired};
+use common::{Mail, engine_with_history, fired, reason};
 use familiar::{SIGNALS, signals::*};
 
 const HISTORY: usize = 20;
@@ -169,12 +169,8 @@ fn an_authentication_failure_weighs_less_from_a_sender_whose_mail_has_failed_bef
     let failing = "mx.home.example; spf=fail; dkim=none; dmarc=fail";
     let weight = |engine: &familiar::Engine| {
         let probe = Mail::usual(99).set("Authentication-Results", failing);
-        engine
-            .score(&probe.render())
-            .reasons
-            .iter()
-            .find(|r| r.signal == AUTH_FAILED.id)
-            .map_or(0.0, |r| r.weight)
+        let report = engine.score(&probe.render());
+        reason(&report, AUTH_FAILED.id).map_or(0.0, |r| r.weight)
     };
     let always_passes = engine_with_history(HISTORY);
 

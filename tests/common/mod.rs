@@ -3,7 +3,7 @@
 
 #![allow(dead_code)]
 
-use familiar::{Engine, Report};
+use familiar::{Engine, Reason, Report};
 
 pub const OWNER: &str = "me@home.example";
 
@@ -119,6 +119,11 @@ pub fn engine_with_history(n: usize) -> Engine {
         );
     }
     engine
+}
+
+/// The report's reason for `signal`, at any weight.
+pub fn reason<'a>(report: &'a Report, signal: &str) -> Option<&'a Reason> {
+    report.reasons.iter().find(|r| r.signal == signal)
 }
 
 pub fn fired(report: &Report, signal: &str) -> bool {
